@@ -10,12 +10,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 pristine="$(cache_dir)/linux-source-6.1"
 [ -e "$pristine/.complete" ] || die "run scripts/deps.sh first"
-tree="$(cache_dir)/kunit-src"
-build="$(cache_dir)/kunit-build"
+# One source tree and build per checkout: the overlay symlinks point into it.
+key=$(echo "$top" | md5sum | cut -c1-12)
+tree="$(cache_dir)/kunit/$key/src"
+build="$(cache_dir)/kunit/$key/build"
 
 if [ ! -e "$tree/.complete" ]; then
 	log "making the KUnit source tree $tree"
 	rm -rf "$tree"
+	mkdir -p "$(dirname "$tree")"
 	cp -al "$pristine" "$tree"
 	touch "$tree/.complete"
 fi
