@@ -25,7 +25,7 @@ endif
 KRELEASE = $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 BUILD = $(TOP)/build/$(KRELEASE)
 
-SOURCES := Kbuild $(shell find fs include -type f -name '*.[ch]' -o -type f -name 'Makefile' -o -type f -name 'Kconfig')
+SOURCES := Kbuild $(shell find $(wildcard fs include) -type f \( -name '*.[ch]' -o -name Makefile -o -name Kconfig \))
 
 .PHONY: all modules deps clean check check-host check-vm check-debug kunit debug-kernel demo bench help
 
@@ -36,7 +36,7 @@ modules: $(SOURCES)
 	@mkdir -p $(BUILD)
 	@rsync -a Kbuild $(BUILD)/
 	@rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' --exclude='*.mod' \
-		--exclude='*.mod.c' --exclude='modules.order' --exclude='*.a' fs include $(BUILD)/
+		--exclude='*.mod.c' --exclude='modules.order' --exclude='*.a' $(wildcard fs include) $(BUILD)/
 	$(MAKE) -C $(KDIR) M=$(BUILD) modules
 
 deps:
