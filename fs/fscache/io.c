@@ -2,26 +2,110 @@
 /*
  * fscache-iter: the I/O API, "read cache to iter" and "write iter to cache" (seed point 3).
  *
- * The netfs marks each folio it hands to the cache with PG_fscache (folio private_2) for as long as the
- * cache write is in flight; the mark is dropped, and its waiters woken, when the write ends, whether the
- * data reached the cache or not.
+ * The core only attaches the backend to a netfs_cache_resources; the data moves through the backend's
+ * netfs_cache_ops.  The netfs marks each folio it hands to the cache with PG_fscache (folio private_2)
+ * while the cache write is in flight (seed point 6); the mark is dropped, and its waiters woken, when
+ * the write ends, whether the data reached the cache or not.
  */
 #include "internal.h"
 
 #include <linux/pagemap.h>
+#include <linux/uio.h>
 #include <linux/writeback.h>
+
+/* States in which the object is being replaced or looked up: I/O waits for them to pass. */
+static bool fscache_state_is_transient(enum fscache_cookie_state state)
+{
+	return state == FSCACHE_COOKIE_STATE_LOOKING_UP ||
+	       state == FSCACHE_COOKIE_STATE_INVALIDATING ||
+	       state == FSCACHE_COOKIE_STATE_LRU_DISCARDING;
+}
+
+/*
+ * Wait, holding no access, for @cookie to leave @state.  Return: false on a fatal signal.
+ */
+static bool fscache_cookie_wait_state(struct fscache_cookie *cookie, enum fscache_cookie_state state)
+{
+	trace_fscache_access(cookie->debug_id, refcount_read(&cookie->ref),
+			     atomic_read(&cookie->n_accesses), fscache_access_io_wait);
+	return wait_var_event_killable(&cookie->state, fscache_cookie_state(cookie) != state) == 0;
+}
+
+/**
+ * fscache_begin_operation - Attach the backend to cache resources for an operation
+ * @cres: The resources, filled in
+ * @cookie: The cookie, in use
+ * @want: What the operation needs of the object
+ * @why: Why (tracing)
+ *
+ * On success the operation holds an access on the cookie, given back by the backend's end_operation.
+ * A cookie in use without an object, while a cache is live, asks for a lookup: that is how files opened
+ * before a cache was bound start caching.
+ *
+ * Return: 0, or -ENOBUFS if the cache cannot serve the operation (the netfs goes to the server).
+ */
+int fscache_begin_operation(struct netfs_cache_resources *cres, struct fscache_cookie *cookie,
+			    enum fscache_want_state want, enum fscache_access_trace why)
+{
+	enum fscache_cookie_state state;
+
+	cres->ops = NULL;
+	cres->cache_priv = NULL;
+	cres->cache_priv2 = NULL;
+	cres->debug_id = cookie->debug_id;
+	cres->inval_counter = cookie->inval_counter;
+
+	for (;;) {
+		state = fscache_cookie_state(cookie);
+		if (fscache_state_is_transient(state) ||
+		    (state == FSCACHE_COOKIE_STATE_CREATING && want != FSCACHE_WANT_PARAMS)) {
+			if (!fscache_cookie_wait_state(cookie, state))
+				return -ENOBUFS;
+			continue;
+		}
+		if (state == FSCACHE_COOKIE_STATE_QUIESCENT) {
+			bool wanted = false;
+
+			/* A file opened before the cache was bound: look it up, and wait. */
+			if (atomic_read(&cookie->n_active) > 0) {
+				spin_lock(&cookie->lock);
+				wanted = fscache_cookie_want_lookup(cookie);
+				spin_unlock(&cookie->lock);
+			}
+			if (!wanted)
+				return -ENOBUFS;
+			fscache_cookie_kick(cookie, false);
+			continue;
+		}
+		if (state != FSCACHE_COOKIE_STATE_ACTIVE && state != FSCACHE_COOKIE_STATE_CREATING)
+			return -ENOBUFS;
+		if (fscache_cookie_begin_access(cookie, why))
+			break;
+		/* The state moved between the look and the pin: look again. */
+	}
+
+	cres->cache_priv = cookie;
+	cres->inval_counter = cookie->inval_counter;
+	if (!cookie->volume->cache->ops->begin_operation(cres, want)) {
+		cres->ops = NULL;
+		cres->cache_priv = NULL;
+		fscache_end_cookie_access(cookie, fscache_access_io_not_live);
+		return -ENOBUFS;
+	}
+	return 0;
+}
 
 /**
  * __fscache_begin_read_operation - Attach cache resources for a netfs read
  * @cres: The netfs request's cache resources, filled in on success
  * @cookie: The cookie of the file being read
  *
- * Return: 0 if the cache can serve the request, -ENOBUFS if it cannot (read from the server).
+ * Return: 0 if the cache is attached, -ENOBUFS if the netfs must read from the server.
  */
 int __fscache_begin_read_operation(struct netfs_cache_resources *cres,
 				   struct fscache_cookie *cookie)
 {
-	return -ENOBUFS;
+	return fscache_begin_operation(cres, cookie, FSCACHE_WANT_PARAMS, fscache_access_io_read);
 }
 EXPORT_SYMBOL(__fscache_begin_read_operation);
 
@@ -30,14 +114,62 @@ EXPORT_SYMBOL(__fscache_begin_read_operation);
  * @cres: The cache resources, filled in on success
  * @cookie: The cookie of the file being written
  *
- * Return: 0 if the cache will take the data, -ENOBUFS if it will not.
+ * Return: 0 if the cache is attached, -ENOBUFS if it will not take the data.
  */
 int __fscache_begin_write_operation(struct netfs_cache_resources *cres,
 				    struct fscache_cookie *cookie)
 {
-	return -ENOBUFS;
+	return fscache_begin_operation(cres, cookie, FSCACHE_WANT_PARAMS, fscache_access_io_write);
 }
 EXPORT_SYMBOL(__fscache_begin_write_operation);
+
+/**
+ * fscache_wait_for_operation - Wait until an operation's object can serve it
+ * @cres: The cache resources of the operation, which holds an access
+ * @want_state: What the operation needs of the object
+ *
+ * Called by the backend before data I/O: the object may still be being created or replaced.  An
+ * operation begun while the object was being created got no backing resources then; once the object
+ * is ready they are attached here, through the backend's begin_operation again.
+ *
+ * Return: true if the operation may go ahead.
+ */
+bool fscache_wait_for_operation(struct netfs_cache_resources *cres,
+				enum fscache_want_state want_state)
+{
+	struct fscache_cookie *cookie = fscache_cres_cookie(cres);
+	enum fscache_cookie_state state;
+
+	if (!cookie)
+		return false;
+	for (;;) {
+		if (!fscache_cache_is_live(cookie->volume->cache))
+			return false;
+		state = fscache_cookie_state(cookie);
+		switch (state) {
+		case FSCACHE_COOKIE_STATE_ACTIVE:
+			goto ready;
+		case FSCACHE_COOKIE_STATE_CREATING:
+			if (want_state == FSCACHE_WANT_PARAMS)
+				goto ready;
+			fallthrough;
+		case FSCACHE_COOKIE_STATE_LOOKING_UP:
+		case FSCACHE_COOKIE_STATE_INVALIDATING:
+			/* None of these waits for accesses to end, so waiting with one is safe. */
+			if (!fscache_cookie_wait_state(cookie, state))
+				return false;
+			break;
+		default:
+			return false;
+		}
+	}
+
+ready:
+	if (!cres->cache_priv2)
+		return cookie->volume->cache->ops->begin_operation(cres, want_state);
+	return true;
+}
+EXPORT_SYMBOL(fscache_wait_for_operation);
 
 /**
  * fscache_folios_end_caching - Drop the PG_fscache mark from a range of folios
@@ -46,7 +178,7 @@ EXPORT_SYMBOL(__fscache_begin_write_operation);
  * @len: The length of the range
  *
  * Every folio of the range must hold the mark, which also holds a reference on the folio; the folios are
- * still in @mapping, so walking it under RCU finds each of them.
+ * still in @mapping, so walking it under RCU finds each of them.  Any context.
  */
 void fscache_folios_end_caching(struct address_space *mapping, loff_t start, size_t len)
 {
@@ -62,12 +194,6 @@ void fscache_folios_end_caching(struct address_space *mapping, loff_t start, siz
 		if (xas_retry(&xas, folio))
 			continue;
 		folio_end_fscache(folio);
-		if (need_resched()) {
-			xas_pause(&xas);
-			rcu_read_unlock();
-			cond_resched();
-			rcu_read_lock();
-		}
 	}
 	rcu_read_unlock();
 }
@@ -84,6 +210,28 @@ void __fscache_clear_page_bits(struct address_space *mapping, loff_t start, size
 }
 EXPORT_SYMBOL(__fscache_clear_page_bits);
 
+/* A write of netfs folios into the cache, in flight. */
+struct fscache_write_request {
+	struct netfs_cache_resources	cres;
+	struct address_space		*mapping;
+	loff_t				start;		/* The range the netfs marked */
+	size_t				len;
+	netfs_io_terminated_t		term_func;
+	void				*term_func_priv;
+};
+
+/* Completion of a cache write; any context. */
+static void fscache_write_request_done(void *priv, ssize_t transferred_or_error, bool was_async)
+{
+	struct fscache_write_request *wreq = priv;
+
+	fscache_folios_end_caching(wreq->mapping, wreq->start, wreq->len);
+	if (wreq->term_func)
+		wreq->term_func(wreq->term_func_priv, transferred_or_error, was_async);
+	fscache_end_operation(&wreq->cres);
+	kfree(wreq);
+}
+
 /**
  * __fscache_write_to_cache - Copy a range of a netfs file's folios into the cache
  * @cookie: The cookie of the file
@@ -95,16 +243,54 @@ EXPORT_SYMBOL(__fscache_clear_page_bits);
  * @term_func_priv: The argument for @term_func
  * @caching: True if the folios of the range carry PG_fscache
  *
- * The marks are dropped before @term_func is called.
+ * Always asynchronous.  The marks are dropped before @term_func is called.
  */
 void __fscache_write_to_cache(struct fscache_cookie *cookie, struct address_space *mapping,
 			      loff_t start, size_t len, loff_t i_size,
 			      netfs_io_terminated_t term_func, void *term_func_priv, bool caching)
 {
+	struct fscache_write_request *wreq;
+	struct iov_iter iter;
+	loff_t wstart = start;
+	size_t wlen = len;
+	int ret = -ENOBUFS;
+
+	if (!caching || !len)
+		goto abandon;
+
+	wreq = kzalloc(sizeof(*wreq), GFP_NOFS);
+	if (!wreq) {
+		ret = -ENOMEM;
+		goto abandon;
+	}
+	wreq->mapping = mapping;
+	wreq->start = start;
+	wreq->len = len;
+	wreq->term_func = term_func;
+	wreq->term_func_priv = term_func_priv;
+
+	ret = fscache_begin_operation(&wreq->cres, cookie, FSCACHE_WANT_WRITE, fscache_access_io_write);
+	if (ret < 0)
+		goto abandon_free;
+
+	/* The backend may widen the range to its DIO alignment; the marks stay on the netfs's range. */
+	ret = wreq->cres.ops->prepare_write(&wreq->cres, &wstart, &wlen, i_size, false);
+	if (ret < 0)
+		goto abandon_end;
+
+	iov_iter_xarray(&iter, WRITE, &mapping->i_pages, wstart, wlen);
+	wreq->cres.ops->write(&wreq->cres, wstart, &iter, fscache_write_request_done, wreq);
+	return;
+
+abandon_end:
+	fscache_end_operation(&wreq->cres);
+abandon_free:
+	kfree(wreq);
+abandon:
 	if (caching)
 		fscache_folios_end_caching(mapping, start, len);
 	if (term_func)
-		term_func(term_func_priv, -ENOBUFS, false);
+		term_func(term_func_priv, ret, false);
 }
 EXPORT_SYMBOL(__fscache_write_to_cache);
 
@@ -116,7 +302,8 @@ EXPORT_SYMBOL(__fscache_write_to_cache);
  *
  * The first dirtying of an inode takes a use of the cookie so that the cache object stays open until
  * writeback has copied the data to the cache; the netfs drops that use again through
- * fscache_unpin_writeback() or fscache_clear_inode_writeback().
+ * fscache_unpin_writeback() or fscache_clear_inode_writeback().  The caller already has the cookie in
+ * use, so this only counts; it may be called in atomic context.
  *
  * Return: true if the folio was newly dirtied.
  */
@@ -136,22 +323,12 @@ bool fscache_dirty_folio(struct address_space *mapping, struct folio *folio,
 	inode->i_state |= I_PINNING_FSCACHE_WB;
 	spin_unlock(&inode->i_lock);
 
-	if (pin)
-		__fscache_use_cookie(cookie, true);
+	if (pin) {
+		int n = atomic_inc_return(&cookie->n_active);
+
+		trace_fscache_active(cookie->debug_id, refcount_read(&cookie->ref), n,
+				     atomic_read(&cookie->n_accesses), fscache_active_use_modify);
+	}
 	return true;
 }
 EXPORT_SYMBOL(fscache_dirty_folio);
-
-/**
- * fscache_wait_for_operation - Wait until a cookie's object can take an operation
- * @cres: The cache resources of the operation
- * @want_state: The state the operation needs
- *
- * Return: true if the operation may go ahead.
- */
-bool fscache_wait_for_operation(struct netfs_cache_resources *cres,
-				enum fscache_want_state want_state)
-{
-	return false;
-}
-EXPORT_SYMBOL(fscache_wait_for_operation);
