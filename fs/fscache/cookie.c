@@ -328,15 +328,21 @@ static void fscache_cookie_lookup(struct fscache_cookie *cookie)
 	fscache_end_volume_access(volume, cookie, ok ? fscache_access_lookup_cookie_end :
 				  fscache_access_lookup_cookie_end_failed);
 	if (ok) {
+		clear_bit(FSCACHE_COOKIE_LOOKUP_FAILED, &cookie->flags);
 		if (test_bit(FSCACHE_COOKIE_LOCAL_WRITE, &cookie->flags))
 			cache->ops->prepare_to_write(cookie);
 	} else {
-		/* The backend API: a failed lookup is followed by ->withdraw_cookie(). */
+		/*
+		 * The backend API: a failed lookup is followed by ->withdraw_cookie().  Then the
+		 * cookie is uncached again; its next use tries again, as in 6.1, but not its reads.
+		 */
 		fscache_stat(&fscache_n_lookups_failed);
 		trace_fscache_cookie(cookie->debug_id, refcount_read(&cookie->ref),
 				     fscache_cookie_failed);
 		if (test_and_clear_bit(FSCACHE_COOKIE_HAS_BEEN_CACHED, &cookie->flags))
 			cache->ops->withdraw_cookie(cookie);
+		set_bit(FSCACHE_COOKIE_LOOKUP_FAILED, &cookie->flags);
+		fscache_cookie_change_state(cookie, FSCACHE_COOKIE_STATE_QUIESCENT);
 	}
 	fscache_cache_end_access(cache, fscache_access_lookup_cookie_end);
 	return;
@@ -355,9 +361,7 @@ static void fscache_cookie_detach(struct fscache_cookie *cookie,
 	struct fscache_cache *cache = cookie->volume->cache;
 
 	if (!test_bit(FSCACHE_COOKIE_HAS_BEEN_CACHED, &cookie->flags)) {
-		if (final == FSCACHE_COOKIE_STATE_DROPPED ||
-		    fscache_cookie_state(cookie) != FSCACHE_COOKIE_STATE_FAILED)
-			fscache_cookie_change_state(cookie, final);
+		fscache_cookie_change_state(cookie, final);
 		return;
 	}
 
@@ -392,9 +396,11 @@ static void fscache_cookie_invalidate(struct fscache_cookie *cookie)
 		return;
 	}
 	if (!cache->ops->invalidate_cookie(cookie)) {
+		/* The backend API: caching is withdrawn; the next use tries a fresh lookup. */
 		fscache_caching_failed(cookie);
 		fscache_cookie_detach(cookie, FSCACHE_COOKIE_STATE_WITHDRAWING,
-				      FSCACHE_COOKIE_STATE_FAILED);
+				      FSCACHE_COOKIE_STATE_QUIESCENT);
+		set_bit(FSCACHE_COOKIE_LOOKUP_FAILED, &cookie->flags);
 	}
 	fscache_cache_end_access(cache, fscache_access_invalidate_cookie_end);
 }
@@ -410,6 +416,7 @@ static void fscache_cookie_prepare_to_write(struct fscache_cookie *cookie)
 	fscache_cache_end_access(cache, fscache_access_io_write);
 }
 
+/* Take a cookie off the LRU; the caller holds a reference, so the LRU's is never the last. */
 static void fscache_cookie_lru_remove(struct fscache_cookie *cookie)
 {
 	bool was_on;
@@ -479,10 +486,11 @@ void fscache_cookie_do_procedures(struct fscache_cookie *cookie)
 			if (atomic_read(&cookie->n_active) > 0)
 				fscache_cookie_want_lookup(cookie);
 			spin_unlock(&cookie->lock);
+		} else if (test_and_clear_bit(FSCACHE_COOKIE_DO_LOOKUP, &cookie->flags)) {
+			/* Before invalidation: one asked for meanwhile applies to the new object. */
+			fscache_cookie_lookup(cookie);
 		} else if (test_and_clear_bit(FSCACHE_COOKIE_DO_INVALIDATE, &cookie->flags)) {
 			fscache_cookie_invalidate(cookie);
-		} else if (test_and_clear_bit(FSCACHE_COOKIE_DO_LOOKUP, &cookie->flags)) {
-			fscache_cookie_lookup(cookie);
 		} else if (test_and_clear_bit(FSCACHE_COOKIE_DO_PREP_TO_WRITE, &cookie->flags)) {
 			fscache_cookie_prepare_to_write(cookie);
 		} else {
@@ -675,12 +683,14 @@ void __fscache_use_cookie(struct fscache_cookie *cookie, bool will_modify)
 		kick = true;
 	}
 	/* An LRU discard in progress looks the object up again when it ends. */
+	clear_bit(FSCACHE_COOKIE_LOOKUP_FAILED, &cookie->flags);
 	if (fscache_cookie_want_lookup(cookie))
 		kick = true;
-	spin_unlock(&cookie->lock);
-
+	/* Under ->lock, so that a racing last unuse cannot leave an unused cookie off the LRU. */
 	if (n == 1)
 		fscache_cookie_lru_remove(cookie);
+	spin_unlock(&cookie->lock);
+
 	if (kick)
 		fscache_cookie_kick(cookie, true);
 }
@@ -711,11 +721,11 @@ void __fscache_unuse_cookie(struct fscache_cookie *cookie, const void *aux_data,
 	trace_fscache_active(cookie->debug_id, refcount_read(&cookie->ref), 0,
 			     atomic_read(&cookie->n_accesses), fscache_active_unuse);
 	state = fscache_cookie_state(cookie);
-	spin_unlock(&cookie->lock);
-
 	if (state == FSCACHE_COOKIE_STATE_ACTIVE || state == FSCACHE_COOKIE_STATE_CREATING ||
-	    state == FSCACHE_COOKIE_STATE_LOOKING_UP || state == FSCACHE_COOKIE_STATE_INVALIDATING)
+	    state == FSCACHE_COOKIE_STATE_LOOKING_UP || state == FSCACHE_COOKIE_STATE_INVALIDATING ||
+	    state == FSCACHE_COOKIE_STATE_FAILED)
 		fscache_cookie_lru_add(cookie);
+	spin_unlock(&cookie->lock);
 }
 EXPORT_SYMBOL(__fscache_unuse_cookie);
 
@@ -792,32 +802,6 @@ void __fscache_invalidate(struct fscache_cookie *cookie, const void *aux_data, l
 		fscache_cookie_kick(cookie, false);
 }
 EXPORT_SYMBOL(__fscache_invalidate);
-
-/**
- * __fscache_resize_cookie - Note a local truncation of the netfs file
- * @cookie: The cookie, in use
- * @new_size: The new size
- *
- * The backend resizes its object synchronously if it has one.
- */
-void __fscache_resize_cookie(struct fscache_cookie *cookie, loff_t new_size)
-{
-	struct netfs_cache_resources cres;
-
-	trace_fscache_resize(cookie, new_size);
-	fscache_stat(&fscache_n_resizes);
-	if (fscache_begin_operation(&cres, cookie, FSCACHE_WANT_WRITE, fscache_access_io_resize) < 0) {
-		fscache_stat(&fscache_n_resizes_null);
-		spin_lock(&cookie->lock);
-		cookie->object_size = new_size;
-		set_bit(FSCACHE_COOKIE_NEEDS_UPDATE, &cookie->flags);
-		spin_unlock(&cookie->lock);
-		return;
-	}
-	cookie->volume->cache->ops->resize_cookie(&cres, new_size);
-	fscache_end_operation(&cres);
-}
-EXPORT_SYMBOL(__fscache_resize_cookie);
 
 /**
  * fscache_cookie_lookup_negative - The backend found no object and is creating one

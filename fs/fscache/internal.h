@@ -33,7 +33,8 @@
  *			hashed until its teardown ends, and a new cookie with its key waits for that
  *			before its lookup (never at acquisition)
  *	proc_link	on fscache_cookies, under fscache_cookies_lock
- *	commit_link	on fscache_cookie_lru while unused with an object, under fscache_cookie_lru_lock
+ *	commit_link	on fscache_cookie_lru while unused with an object, under fscache_cookie_lru_lock;
+ *			added and removed by use and unuse with ->lock held too
  *	ref		the netfs's (acquire to relinquish), the LRU's, the dispatcher's while a
  *			procedure is pending or running, and the backend's
  *	n_active	uses (open files, pinned writeback); the LRU only takes unused cookies
@@ -70,12 +71,13 @@
 #define FSCACHE_COOKIE_RUNNING		16	/* A procedure runner owns the cookie */
 #define FSCACHE_COOKIE_DO_LOOKUP	17	/* Look the object up in the cache */
 #define FSCACHE_COOKIE_ON_LRU		18	/* On fscache_cookie_lru (holds a ref) */
+#define FSCACHE_COOKIE_LOOKUP_FAILED	19	/* The last lookup failed: retry at the next use only */
 
 /* The requests a cookie's procedure runner serves, highest priority first. */
 #define FSCACHE_COOKIE_DO_MASK						\
 	(BIT(FSCACHE_COOKIE_DO_RELINQUISH) | BIT(FSCACHE_COOKIE_DO_WITHDRAW) |	\
-	 BIT(FSCACHE_COOKIE_DO_LRU_DISCARD) | BIT(FSCACHE_COOKIE_DO_INVALIDATE) |	\
-	 BIT(FSCACHE_COOKIE_DO_LOOKUP) | BIT(FSCACHE_COOKIE_DO_PREP_TO_WRITE))
+	 BIT(FSCACHE_COOKIE_DO_LRU_DISCARD) | BIT(FSCACHE_COOKIE_DO_LOOKUP) |		\
+	 BIT(FSCACHE_COOKIE_DO_INVALIDATE) | BIT(FSCACHE_COOKIE_DO_PREP_TO_WRITE))
 
 /* Core-private volume flag bits, above the 6.1 ones (which end at bit 4). */
 #define FSCACHE_VOLUME_CREATED		8	/* ->acquire_volume() done for the current binding */

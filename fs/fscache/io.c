@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 
+#include <linux/bvec.h>
 #include <linux/pagemap.h>
 #include <linux/uio.h>
 #include <linux/writeback.h>
@@ -66,8 +67,12 @@ int fscache_begin_operation(struct netfs_cache_resources *cres, struct fscache_c
 		if (state == FSCACHE_COOKIE_STATE_QUIESCENT) {
 			bool wanted = false;
 
-			/* A file opened before the cache was bound: look it up, and wait. */
-			if (atomic_read(&cookie->n_active) > 0) {
+			/*
+			 * A file opened before the cache was bound: look it up, and wait.  After a failed
+			 * lookup only the next open tries again, not every read.
+			 */
+			if (atomic_read(&cookie->n_active) > 0 &&
+			    !test_bit(FSCACHE_COOKIE_LOOKUP_FAILED, &cookie->flags)) {
 				spin_lock(&cookie->lock);
 				wanted = fscache_cookie_want_lookup(cookie);
 				spin_unlock(&cookie->lock);
@@ -81,7 +86,9 @@ int fscache_begin_operation(struct netfs_cache_resources *cres, struct fscache_c
 			return -ENOBUFS;
 		if (fscache_cookie_begin_access(cookie, why))
 			break;
-		/* The state moved between the look and the pin: look again. */
+		/* Refused: look again only if the state moved, else the cache cannot serve us. */
+		if (fscache_cookie_state(cookie) == state)
+			return -ENOBUFS;
 	}
 
 	cres->cache_priv = cookie;
@@ -122,6 +129,32 @@ int __fscache_begin_write_operation(struct netfs_cache_resources *cres,
 	return fscache_begin_operation(cres, cookie, FSCACHE_WANT_PARAMS, fscache_access_io_write);
 }
 EXPORT_SYMBOL(__fscache_begin_write_operation);
+
+/**
+ * __fscache_resize_cookie - Note a local truncation of the netfs file
+ * @cookie: The cookie, in use
+ * @new_size: The new size
+ *
+ * The backend resizes its object synchronously if it has one.
+ */
+void __fscache_resize_cookie(struct fscache_cookie *cookie, loff_t new_size)
+{
+	struct netfs_cache_resources cres;
+
+	trace_fscache_resize(cookie, new_size);
+	fscache_stat(&fscache_n_resizes);
+	if (fscache_begin_operation(&cres, cookie, FSCACHE_WANT_WRITE, fscache_access_io_resize) < 0) {
+		fscache_stat(&fscache_n_resizes_null);
+		spin_lock(&cookie->lock);
+		cookie->object_size = new_size;
+		set_bit(FSCACHE_COOKIE_NEEDS_UPDATE, &cookie->flags);
+		spin_unlock(&cookie->lock);
+		return;
+	}
+	cookie->volume->cache->ops->resize_cookie(&cres, new_size);
+	fscache_end_operation(&cres);
+}
+EXPORT_SYMBOL(__fscache_resize_cookie);
 
 /**
  * fscache_wait_for_operation - Wait until an operation's object can serve it
