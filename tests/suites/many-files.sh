@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# many-files: 10000 files opened, read and closed through the cache, twice, with an unmount between; every
+# file reads right both times, the second pass comes from the cache, and after the last unmount every
+# cookie and volume has been torn down (the counters of /proc/fs/fscache/stats return to where they were).
+# vm-timeout: 1200
+
+tap_plan 8
+
+# cookies_volumes: "N V" from the "Cookies: n=N v=V" line.
+cookies_volumes() { sed -n 's/^Cookies: n=\([0-9-]*\) v=\([0-9-]*\).*/\1 \2/p' /proc/fs/fscache/stats; }
+back_to() { [ "$(cookies_volumes)" = "$1" ]; }
+
+base=$(cookies_volumes)
+fsc_bind_cache || { tap_ok 1 "bind a cache: $FSC_BIND_REASON"; tap_skip_rest 7 "no cache"; exit 0; }
+tap_ok 0 "bind a cache ($FSC_BACKEND backend)"
+fsc_mount_share || { tap_ok 1 "mount"; tap_skip_rest 6 "no mount"; exit 0; }
+want=$(cd "$FSC_RAW" && find . -type f | sort | xargs sha256sum | sha256sum)
+n=$(cd "$FSC_RAW" && find . -type f | wc -l)
+
+got=$(cd "$FSC_SHARE" && find . -type f | sort | xargs sha256sum | sha256sum)
+tap_is "$got" "$want" "pass 1: all $n files read right"
+tap_ok fsc_umount_share "unmount"
+fsc_drop_caches
+read -r rd0 _ < <(fsc_io_counters)
+fsc_mount_share
+got=$(cd "$FSC_SHARE" && find . -type f | sort | xargs sha256sum | sha256sum)
+tap_is "$got" "$want" "pass 2: all $n files read right"
+read -r rd1 _ < <(fsc_io_counters)
+tap_ok "[ $((rd1 - rd0)) -ge $n ]" "pass 2: at least one cache read per file (rd $rd0 -> $rd1, $n files)"
+tap_ok fsc_umount_share "unmount"
+fsc_wait_for 120 back_to "$base"
+tap_is "$(cookies_volumes)" "$base" "every cookie and volume torn down (cookies, volumes: $base)"
+tap_ok "awk 'NR > 2' /proc/fs/fscache/cookies | wc -l | grep -qx 0" "/proc/fs/fscache/cookies lists none"
