@@ -1,0 +1,316 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Host side of the QEMU harness: pick a kernel and a module mode, build a run directory (initramfs, cache
+# disk, shares, parameters), boot it, and judge the console.  Sourced by tests/vm/run.sh,
+# tests/bench/run.sh and scripts/demo.sh after scripts/lib.sh; not run on its own.
+#
+# A run directory, $(cache_dir)/runs/<name>.XXXXXX/, holds:
+#   params        shell assignments the guest sources (its path is fsc.run= on the kernel cmdline)
+#   initrd.cpio   busybox + the module chain that mounts the host root over 9p, and /init
+#   cache.img     the cache disk, /dev/vda in the guest (fresh ext4 per VM)
+#   share/        test data, exported as tags "share" and "share-raw"
+#   console.log   ttyS0: kernel log and guest stderr
+#   SCRIPT.sh     a copy of the guest script the run executes
+#   result.tap    ttyS1: the guest script's stdout (TAP, FIGURE lines, or the demo narrative)
+#   qemu.log      QEMU's own stdout/stderr
+
+# The repository and this directory.
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VM_REPO=$(cd "$VM_DIR/../.." && pwd)
+
+# Mount options of the guest's root.  Not cache=loose, although it boots fastest (16 s against 20-24 s
+# for the whole load suite): in 6.1, 9p's loose mode acquires fscache cookies too (v9fs_session_init), so
+# the root would fill the cache under test and move its counters.  cache=mmap keeps executables' pages
+# (mmap) and is otherwise uncached; it does not touch fscache.
+VM_ROOT_OPTS=${FSC_VM_ROOT_OPTS:-trans=virtio,version=9p2000.L,ro,msize=262144,cache=mmap}
+
+# Default guest resources and limits.
+VM_MEM=${FSC_VM_MEM:-2G}
+VM_SMP=${FSC_VM_SMP:-2}
+VM_DISK_SIZE_DEFAULT=1G
+VM_TIMEOUT_DEBIAN=600
+VM_TIMEOUT_DEBUG=2400
+
+# Kernel reports that fail a VM when they appear on the console.  One extended regex per line; a console
+# line matching any of them is a report unless it also matches a pattern the script allows (see
+# vm_script_allow).  "Call Trace:" catches stack dumps whose header we do not know.
+VM_REPORT_PATTERNS=(
+	'WARNING:'
+	'BUG:'
+	'KASAN'
+	'UBSAN'
+	'KFENCE'
+	'Oops'
+	'general protection fault'
+	'kernel BUG at'
+	'Kernel panic'
+	'Unable to handle kernel'
+	'possible circular locking'
+	'possible recursive locking'
+	'inconsistent lock state'
+	'suspicious RCU usage'
+	'sleeping function called from invalid context'
+	'INFO: task .* blocked for more than'
+	'INFO: rcu_(sched|preempt) (self-)?detected stall'
+	'watchdog: BUG: soft lockup'
+	'unreferenced object 0x'
+	'new suspected memory leak'
+	'ODEBUG:'
+	'list_(add|del) corruption'
+	'refcount_t: '
+	'Call Trace:'
+)
+
+# vm_setup_kernel debian|debug: sets VM_KIND, VM_KERNEL (image), VM_MODBASE (the -d of modprobe),
+# VM_RELEASE, VM_TIMEOUT_DEFAULT.
+vm_setup_kernel() {
+	VM_KIND=$1
+	case $VM_KIND in
+	debian)
+		VM_RELEASE=$(kernel_abi)
+		[ -n "$VM_RELEASE" ] || die "cannot resolve Debian's kernel ABI (run scripts/deps.sh)"
+		VM_MODBASE=$(debian_image_dir)
+		VM_KERNEL=$VM_MODBASE/boot/vmlinuz-$VM_RELEASE
+		VM_TIMEOUT_DEFAULT=$VM_TIMEOUT_DEBIAN
+		VM_APPEND=${FSC_VM_APPEND:-}
+		;;
+	debug)
+		local d
+		d=$(debug_kernel_dir)
+		if [ ! -r "$d/bzImage" ] || [ ! -r "$d/release" ]; then
+			die "no debug kernel in $d (run: make debug-kernel)"
+		fi
+		VM_RELEASE=$(cat "$d/release")
+		VM_MODBASE=$d/modules
+		VM_KERNEL=$d/bzImage
+		VM_TIMEOUT_DEFAULT=$VM_TIMEOUT_DEBUG
+		VM_APPEND=${FSC_VM_APPEND-pci=noacpi}
+		;;
+	*) die "unknown kernel '$VM_KIND' (debian or debug)" ;;
+	esac
+	[ -r "$VM_KERNEL" ] || die "missing kernel image $VM_KERNEL"
+	[ -d "$VM_MODBASE/lib/modules/$VM_RELEASE" ] || die "missing modules $VM_MODBASE/lib/modules/$VM_RELEASE"
+}
+
+# vm_modprobe ARGS...: the kernel's own module tree, whatever the host runs.
+vm_modprobe() { modprobe -d "$VM_MODBASE" -S "$VM_RELEASE" "$@"; }
+
+# vm_chain MODULE...: the .ko files that load MODULE... and their dependencies, in load order, each once.
+# Built-in modules print nothing.
+vm_chain() {
+	local m line
+	for m in "$@"; do
+		vm_modprobe --show-depends "$m" || return 1
+	done | while read -r line; do
+		case $line in
+		insmod\ *) line=${line#insmod }; echo "${line%% *}" ;;
+		esac
+	done | awk '!seen[$0]++'
+}
+
+# vm_stock_ko NAME: the kernel's own NAME.ko, or nothing if NAME is built in.
+vm_stock_ko() { vm_chain "$1" | awk -v n="$1.ko" '{ k = $0; sub(".*/", "", k) } k == n'; }
+
+VM_MODES="stock ours ours-core+stock-backend stock-core+ours-backend"
+
+# vm_setup_mode MODE: sets VM_MODE, VM_CORE, VM_BACKEND (stock|ours), VM_FSCACHE_KO, VM_CACHEFILES_KO.
+# Fails with a message when a module the mode needs does not exist.
+vm_setup_mode() {
+	VM_MODE=$1
+	case $VM_MODE in
+	stock) VM_CORE=stock VM_BACKEND=stock ;;
+	ours) VM_CORE=ours VM_BACKEND=ours ;;
+	ours-core+stock-backend) VM_CORE=ours VM_BACKEND=stock ;;
+	stock-core+ours-backend) VM_CORE=stock VM_BACKEND=ours ;;
+	*) log "unknown mode '$VM_MODE' (one of: $VM_MODES)"; return 1 ;;
+	esac
+	local ours
+	ours=$(ours_module_dir "$VM_RELEASE")
+	if [ "$VM_CORE" = ours ]; then
+		VM_FSCACHE_KO=$ours/fs/fscache/fscache.ko
+	else
+		VM_FSCACHE_KO=$(vm_stock_ko fscache)
+		[ -n "$VM_FSCACHE_KO" ] || { log "fscache is built into $VM_RELEASE: modes need it as a module"; return 1; }
+	fi
+	if [ "$VM_BACKEND" = ours ]; then
+		VM_CACHEFILES_KO=$ours/fs/cachefiles/cachefiles.ko
+	else
+		VM_CACHEFILES_KO=$(vm_stock_ko cachefiles)
+		[ -n "$VM_CACHEFILES_KO" ] || { log "cachefiles is built into $VM_RELEASE: modes need it as a module"; return 1; }
+	fi
+	local ko
+	for ko in "$VM_FSCACHE_KO" "$VM_CACHEFILES_KO"; do
+		if [ ! -r "$ko" ]; then
+			if [ "$VM_KIND" = debug ]; then
+				log "missing $ko (build ours for the debug kernel: make KDIR=$(debug_kernel_dir)/build)"
+			else
+				log "missing $ko (build ours: make)"
+			fi
+			return 1
+		fi
+	done
+	local vermagic
+	for ko in "$VM_FSCACHE_KO" "$VM_CACHEFILES_KO"; do
+		vermagic=$(modinfo -F vermagic "$ko")
+		[ "${vermagic%% *}" = "$VM_RELEASE" ] ||
+			{ log "$ko was built for '${vermagic%% *}', not $VM_RELEASE"; return 1; }
+	done
+}
+
+# vm_root_chain: the modules /init loads to mount the root (virtio PCI transport, 9p over virtio), with
+# the mode's fscache.ko in place of the kernel's.  Our fscache's own dependencies are loaded before it.
+vm_root_chain() {
+	local chain ko dep
+	chain=$(vm_chain virtio_pci 9pnet_virtio 9p) || return 1
+	[ "$VM_CORE" = ours ] || { echo "$chain"; return 0; }
+	grep -q '/fscache\.ko$' <<<"$chain" || { log "9p does not load fscache.ko as a module on $VM_RELEASE"; return 1; }
+	local -a kos=()
+	while read -r ko; do
+		if [ "${ko##*/}" = fscache.ko ]; then
+			for dep in $(modinfo -F depends "$VM_FSCACHE_KO" | tr ',' ' '); do
+				mapfile -t -O "${#kos[@]}" kos < <(vm_chain "$dep") || return 1
+			done
+			kos+=("$VM_FSCACHE_KO")
+		else
+			kos+=("$ko")
+		fi
+	done <<<"$chain"
+	# Each module once, at its first place (by name: our fscache.ko stands in for the kernel's).
+	printf '%s\n' "${kos[@]}" | awk '{ n = $0; sub(".*/", "", n) } !seen[n]++'
+}
+
+# vm_setup_modules: the modules guest-init loads by name before insmod of the mode's cachefiles.ko: the
+# cache disk's driver, ext4, and cachefiles.ko's dependencies, less those built in or already loaded by
+# the initramfs.
+vm_setup_modules() {
+	local m root
+	root=$(vm_root_chain | sed 's|.*/||; s|\.ko$||')
+	for m in virtio_blk ext4 $(modinfo -F depends "$VM_CACHEFILES_KO" | tr ',' ' '); do
+		grep -qx -- "$m" <<<"$root" && continue
+		[ -n "$(vm_chain "$m")" ] || continue
+		echo "$m"
+	done | awk '!seen[$0]++' | paste -sd' '
+}
+
+# vm_make_initramfs RUNDIR GUEST_INIT: RUNDIR/initrd.cpio with busybox, the root chain and /init.
+vm_make_initramfs() {
+	local run=$1 guest_init=$2 stage i=0 ko chain
+	chain=$(vm_root_chain) || return 1
+	stage=$run/initramfs
+	mkdir -p "$stage/bin" "$stage/modules" "$stage/proc" "$stage/sys" "$stage/dev" "$stage/newroot"
+	cp /bin/busybox "$stage/bin/busybox"
+	while read -r ko; do
+		[ -n "$ko" ] || continue
+		cp "$ko" "$stage/modules/$(printf '%02d' "$i")-${ko##*/}"
+		i=$((i + 1))
+	done <<<"$chain"
+	sed -e "s|@ROOT_OPTS@|$VM_ROOT_OPTS|" -e "s|@GUEST_INIT@|$guest_init|" \
+		"$VM_DIR/initramfs-init.sh" >"$stage/init"
+	chmod 755 "$stage/init"
+	(cd "$stage" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet) >"$run/initrd.cpio"
+	rm -rf "$stage"
+}
+
+# vm_new_run NAME: create a run directory and print its path.
+vm_new_run() {
+	local base
+	base=$(cache_dir)/runs
+	mkdir -p "$base"
+	mktemp -d "$base/$1.XXXXXX"
+}
+
+# vm_script_header SCRIPT KEY: the value of a "# vm-KEY: value" header line of a guest script.
+vm_script_header() { sed -n "s/^# vm-$2: *//p" "$1" | head -n1; }
+
+# vm_prepare RUNDIR SCRIPT [DISK_SIZE]: everything a VM needs except the boot: shares (with the script's
+# host-side SCRIPT-without-.sh.prepare.sh hook run on the share), cache disk, initramfs, params.
+vm_prepare() {
+	local run=$1 script=$2 disk=${3:-} hook
+	[ -n "$disk" ] || disk=$(vm_script_header "$script" disk)
+	[ -n "$disk" ] || disk=$VM_DISK_SIZE_DEFAULT
+	mkdir -p "$run/share"
+	hook=${script%.sh}.prepare.sh
+	if [ -e "$hook" ]; then
+		bash "$hook" "$run/share" || { log "prepare hook $hook failed"; return 1; }
+	fi
+	truncate -s "$disk" "$run/cache.img"
+	mkfs.ext4 -q -F "$run/cache.img" || return 1
+	vm_make_initramfs "$run" "$VM_DIR/guest-init.sh" || return 1
+	# The guest runs a copy: scripts anywhere on the host (even in /tmp, which the guest mounts over) work.
+	cp "$script" "$run/${script##*/}"
+	{
+		printf 'FSC_%s=%q\n' \
+			REPO "$VM_REPO" \
+			RUNDIR "$run" \
+			SCRIPT "$run/${script##*/}" \
+			KIND "$VM_KIND" \
+			KREL "$VM_RELEASE" \
+			MODBASE "$VM_MODBASE" \
+			MODE "$VM_MODE" \
+			CORE "$VM_CORE" \
+			BACKEND "$VM_BACKEND" \
+			FSCACHE_KO "$VM_FSCACHE_KO" \
+			CACHEFILES_KO "$VM_CACHEFILES_KO" \
+			STOCK_FSCACHE_KO "$(vm_stock_ko fscache)" \
+			STOCK_CACHEFILES_KO "$(vm_stock_ko cachefiles)" \
+			OURS_FSCACHE_KO "$(ours_module_dir "$VM_RELEASE")/fs/fscache/fscache.ko" \
+			OURS_CACHEFILES_KO "$(ours_module_dir "$VM_RELEASE")/fs/cachefiles/cachefiles.ko" \
+			HOST_SHARE "$run/share" \
+			SETUP_MODULES "$(vm_setup_modules)"
+	} >"$run/params"
+}
+
+# vm_boot RUNDIR TIMEOUT: boot the prepared run; returns QEMU's status, 124 if the timeout killed it.
+# Sets VM_WALL (seconds, host wall clock, boot to exit).
+vm_boot() {
+	local run=$1 timeout=$2 rc=0 t0
+	: >"$run/console.log"
+	: >"$run/result.tap"
+	t0=$(date +%s.%N)
+	timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
+		-accel tcg -smp "$VM_SMP" -m "$VM_MEM" \
+		-nographic -monitor none -no-reboot \
+		-kernel "$VM_KERNEL" -initrd "$run/initrd.cpio" \
+		-append "console=ttyS0 panic=-1 $VM_APPEND fsc.run=$run" \
+		-serial "file:$run/console.log" -serial "file:$run/result.tap" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$run/share,mount_tag=share,security_model=none,multidevs=remap" \
+		-virtfs "local,path=$run/share,mount_tag=share-raw,security_model=none,multidevs=remap" \
+		-drive "file=$run/cache.img,if=virtio,format=raw" \
+		</dev/null >"$run/qemu.log" 2>&1 || rc=$?
+	# shellcheck disable=SC2034  # read by the callers
+	VM_WALL=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	# timeout(1) exits 124 when it had to stop QEMU (SIGTERM), 137 if it then needed SIGKILL.
+	[ "$rc" -ne 137 ] || rc=124
+	return "$rc"
+}
+
+# vm_reports RUNDIR SCRIPT: print the console lines that are kernel reports (not allowed by the script's
+# "# vm-console-allow: ERE" headers).
+vm_reports() {
+	local run=$1 script=$2 pat allow
+	pat=$(printf '%s|' "${VM_REPORT_PATTERNS[@]}")
+	pat=${pat%|}
+	allow=$(sed -n 's/^# vm-console-allow: *//p' "$script" | paste -sd'|')
+	tr -d '\r' <"$run/console.log" | grep -E -- "$pat" | { if [ -n "$allow" ]; then grep -Ev -- "$allow"; else cat; fi; } || true
+}
+
+# vm_guest_output RUNDIR: the guest's ttyS1 output, without carriage returns.
+vm_guest_output() { tr -d '\r' <"$1/result.tap"; }
+
+# vm_console_tail RUNDIR [N]: the last N console lines, indented.
+vm_console_tail() { tr -d '\r' <"$1/console.log" | tail -n "${2:-40}" | sed 's/^/    | /'; }
+
+# vm_timeout_for SCRIPT OVERRIDE: the timeout a VM gets: --timeout, else the script's "# vm-timeout:"
+# header (scaled 4x on the debug kernel), else the kernel's default.
+vm_timeout_for() {
+	local t
+	if [ -n "$2" ]; then echo "$2"; return; fi
+	t=$(vm_script_header "$1" timeout)
+	if [ -n "$t" ]; then
+		[ "$VM_KIND" = debug ] && t=$((t * 4))
+		echo "$t"
+	else
+		echo "$VM_TIMEOUT_DEFAULT"
+	fi
+}
