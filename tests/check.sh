@@ -3,7 +3,8 @@
 #
 # `make check`: every test of the project, then one closing line "N passed, N failed[, N skipped]".
 #   tests/check.sh           build, host ABI checks, KUnit (UML), VM integration matrix on Debian's kernel
-#   tests/check.sh --debug   build against the debug kernel and run the VM matrix on it
+#   tests/check.sh --debug   build the debug kernel and our modules for it, check their CRCs, run the
+#                            debug VM matrix (tests/vm/matrix-debug) on it
 # Each part prints its own closing line; this script adds them up.  A part that dies without one counts
 # as one failure.
 set -uo pipefail
@@ -72,7 +73,8 @@ tap_count() {
 if [ "$debug" -eq 1 ]; then
 	step debug-kernel bash scripts/debug-kernel.sh
 	step build make --no-print-directory KDIR="$(debug_kernel_dir)/build" modules
-	run_part vm-debug bash tests/vm/run.sh --kernel debug --matrix tests/vm/matrix
+	run_part abi-debug tap_count bash tests/host/abi.sh debug
+	run_part vm-debug bash tests/vm/run.sh --kernel debug --matrix tests/vm/matrix-debug
 else
 	step build make --no-print-directory modules
 	run_part abi tap_count bash tests/host/abi.sh
