@@ -204,7 +204,10 @@ vm_make_initramfs() {
 		cp "$ko" "$stage/modules/$(printf '%02d' "$i")-${ko##*/}"
 		i=$((i + 1))
 	done <<<"$chain"
+	# The guest needs the repository, the run directory and the build cache at their host paths, even
+	# where the guest masks the host's directory with a tmpfs (a checkout under /tmp, say).
 	sed -e "s|@ROOT_OPTS@|$VM_ROOT_OPTS|" -e "s|@GUEST_INIT@|$guest_init|" \
+		-e "s|@KEEP@|$(cd "$VM_DIR/../.." && pwd) $run $(cache_dir)|" \
 		"$VM_DIR/initramfs-init.sh" >"$stage/init"
 	chmod 755 "$stage/init"
 	(cd "$stage" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet) >"$run/initrd.cpio"

@@ -39,8 +39,29 @@ $bb mount -t 9p -o @ROOT_OPTS@ hostroot /newroot || fail "mount of the host root
 
 # What guest-init would otherwise do with the host's (dynamically linked, on a debug kernel slow to
 # start) tools: scratch tmpfs mounts, debugfs, the /dev/fd links, a raw ttyS1 for the results.
-for d in tmp run mnt var/tmp; do
+masked="tmp run mnt var/tmp"
+# Host paths the guest needs that a tmpfs below would hide: set them aside, then put them back on top.
+n=0
+for p in @KEEP@; do
+	for d in $masked; do
+		case "$p/" in
+		"/$d/"*)
+			$bb mkdir -p "/keep/$n" && $bb mount --bind "/newroot$p" "/keep/$n" ||
+				fail "cannot keep $p visible"
+			echo "$p" >"/keep/$n.path"
+			n=$((n + 1))
+			;;
+		esac
+	done
+done
+for d in $masked; do
 	$bb mount -t tmpfs -o mode=1777 tmpfs "/newroot/$d" || fail "mount tmpfs on /$d failed"
+done
+i=0
+while [ $i -lt $n ]; do
+	p=$($bb cat "/keep/$i.path")
+	$bb mkdir -p "/newroot$p" && $bb mount --move "/keep/$i" "/newroot$p" || fail "cannot put $p back"
+	i=$((i + 1))
 done
 $bb mkdir -p /newroot/mnt/cache /newroot/mnt/share /newroot/mnt/raw
 [ ! -d /sys/kernel/debug ] || $bb mount -t debugfs debugfs /sys/kernel/debug
