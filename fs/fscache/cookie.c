@@ -67,13 +67,26 @@ static void fscache_cookie_change_state(struct fscache_cookie *cookie, enum fsca
 	spin_unlock(&cookie->lock);
 }
 
+/* Every change of a cookie's refcount goes through here, traced with the count it leaves. */
+static bool fscache_cookie_ref_adjust(struct fscache_cookie *cookie, int delta,
+				      enum fscache_cookie_trace where)
+{
+	unsigned int debug_id = cookie->debug_id;
+	bool zero = false;
+	int before;
+
+	if (delta > 0)
+		__refcount_inc(&cookie->ref, &before);
+	else
+		zero = __refcount_dec_and_test(&cookie->ref, &before);
+	trace_fscache_cookie(debug_id, before + delta, where);
+	return zero;
+}
+
 struct fscache_cookie *fscache_get_cookie(struct fscache_cookie *cookie,
 					  enum fscache_cookie_trace where)
 {
-	int ref;
-
-	__refcount_inc(&cookie->ref, &ref);
-	trace_fscache_cookie(cookie->debug_id, ref + 1, where);
+	fscache_cookie_ref_adjust(cookie, 1, where);
 	return cookie;
 }
 EXPORT_SYMBOL(fscache_get_cookie);
@@ -104,13 +117,7 @@ static void fscache_cookie_free(struct fscache_cookie *cookie)
  */
 void fscache_put_cookie(struct fscache_cookie *cookie, enum fscache_cookie_trace where)
 {
-	unsigned int debug_id = cookie->debug_id;
-	bool zero;
-	int ref;
-
-	zero = __refcount_dec_and_test(&cookie->ref, &ref);
-	trace_fscache_cookie(debug_id, ref - 1, where);
-	if (zero)
+	if (fscache_cookie_ref_adjust(cookie, -1, where))
 		fscache_cookie_free(cookie);
 }
 EXPORT_SYMBOL(fscache_put_cookie);

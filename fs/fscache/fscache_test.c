@@ -400,16 +400,17 @@ static void ft_prepare_to_write(struct fscache_cookie *cookie)
 	atomic_inc(&ft_ctx_of(cookie->volume)->n_prepare_to_write);
 }
 
+/* The fake, in the order the core calls it over a cookie's life. */
 static const struct fscache_cache_ops ft_cache_ops = {
 	.name			= "kunit-fake",
-	.acquire_volume		= ft_acquire_volume,
-	.free_volume		= ft_free_volume,
 	.lookup_cookie		= ft_lookup_cookie,
-	.withdraw_cookie	= ft_withdraw_cookie,
-	.resize_cookie		= ft_resize_cookie,
-	.invalidate_cookie	= ft_invalidate_cookie,
 	.begin_operation	= ft_begin_operation,
 	.prepare_to_write	= ft_prepare_to_write,
+	.resize_cookie		= ft_resize_cookie,
+	.invalidate_cookie	= ft_invalidate_cookie,
+	.withdraw_cookie	= ft_withdraw_cookie,
+	.acquire_volume		= ft_acquire_volume,
+	.free_volume		= ft_free_volume,
 };
 
 static const char *ft_cache_name(struct kunit *test)

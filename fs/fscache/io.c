@@ -172,35 +172,25 @@ bool fscache_wait_for_operation(struct netfs_cache_resources *cres,
 {
 	struct fscache_cookie *cookie = fscache_cres_cookie(cres);
 	enum fscache_cookie_state state;
+	bool usable;
 
 	if (!cookie)
 		return false;
-	for (;;) {
-		if (!fscache_cache_is_live(cookie->volume->cache))
-			return false;
+	while (fscache_cache_is_live(cookie->volume->cache)) {
 		state = fscache_cookie_state(cookie);
-		switch (state) {
-		case FSCACHE_COOKIE_STATE_ACTIVE:
-			goto ready;
-		case FSCACHE_COOKIE_STATE_CREATING:
-			if (want_state == FSCACHE_WANT_PARAMS)
-				goto ready;
-			fallthrough;
-		case FSCACHE_COOKIE_STATE_LOOKING_UP:
-		case FSCACHE_COOKIE_STATE_INVALIDATING:
-			/* None of these waits for accesses to end, so waiting with one is safe. */
-			if (!fscache_cookie_wait_state(cookie, state))
-				return false;
-			break;
-		default:
+		usable = state == FSCACHE_COOKIE_STATE_ACTIVE ||
+			 (state == FSCACHE_COOKIE_STATE_CREATING && want_state == FSCACHE_WANT_PARAMS);
+		if (usable)
+			return cres->cache_priv2 ||
+			       cookie->volume->cache->ops->begin_operation(cres, want_state);
+		/* Creation, lookup and replacement do not wait for accesses: waiting with one is safe. */
+		if (state != FSCACHE_COOKIE_STATE_CREATING && state != FSCACHE_COOKIE_STATE_LOOKING_UP &&
+		    state != FSCACHE_COOKIE_STATE_INVALIDATING)
 			return false;
-		}
+		if (!fscache_cookie_wait_state(cookie, state))
+			return false;
 	}
-
-ready:
-	if (!cres->cache_priv2)
-		return cookie->volume->cache->ops->begin_operation(cres, want_state);
-	return true;
+	return false;
 }
 EXPORT_SYMBOL(fscache_wait_for_operation);
 
@@ -291,16 +281,18 @@ void __fscache_write_to_cache(struct fscache_cookie *cookie, struct address_spac
 	if (!caching || !len)
 		goto abandon;
 
-	wreq = kzalloc(sizeof(*wreq), GFP_NOFS);
+	wreq = kmalloc(sizeof(*wreq), GFP_NOFS);
 	if (!wreq) {
 		ret = -ENOMEM;
 		goto abandon;
 	}
-	wreq->mapping = mapping;
-	wreq->start = start;
-	wreq->len = len;
-	wreq->term_func = term_func;
-	wreq->term_func_priv = term_func_priv;
+	*wreq = (struct fscache_write_request) {
+		.term_func	= term_func,
+		.term_func_priv	= term_func_priv,
+		.mapping	= mapping,
+		.start		= start,
+		.len		= len,
+	};
 
 	ret = fscache_begin_operation(&wreq->cres, cookie, FSCACHE_WANT_WRITE, fscache_access_io_write);
 	if (ret < 0)

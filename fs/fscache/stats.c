@@ -8,18 +8,15 @@
 
 #include <linux/proc_fs.h>
 
-atomic_t fscache_n_read;
-EXPORT_SYMBOL(fscache_n_read);
-atomic_t fscache_n_write;
-EXPORT_SYMBOL(fscache_n_write);
-atomic_t fscache_n_no_write_space;
-EXPORT_SYMBOL(fscache_n_no_write_space);
-atomic_t fscache_n_no_create_space;
-EXPORT_SYMBOL(fscache_n_no_create_space);
-atomic_t fscache_n_culled;
-EXPORT_SYMBOL(fscache_n_culled);
-atomic_t fscache_n_updates;
-EXPORT_SYMBOL(fscache_n_updates);
+/* The counters whose names and types the 6.1 ABI fixes: backends bump them directly. */
+#define FSCACHE_ABI_COUNTER(name) atomic_t name; EXPORT_SYMBOL(name)
+
+FSCACHE_ABI_COUNTER(fscache_n_updates);
+FSCACHE_ABI_COUNTER(fscache_n_read);
+FSCACHE_ABI_COUNTER(fscache_n_write);
+FSCACHE_ABI_COUNTER(fscache_n_no_write_space);
+FSCACHE_ABI_COUNTER(fscache_n_no_create_space);
+FSCACHE_ABI_COUNTER(fscache_n_culled);
 
 atomic_t fscache_n_volumes, fscache_n_volumes_collision, fscache_n_volumes_nomem;
 atomic_t fscache_n_cookies, fscache_n_acquires, fscache_n_acquires_ok, fscache_n_acquires_oom;

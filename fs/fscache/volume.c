@@ -33,13 +33,31 @@ u32 fscache_hash(u32 seed, const void *data, size_t len)
 	return h;
 }
 
+/*
+ * Every change of a volume's refcount goes through here, traced with the count it leaves.
+ * Return: false if @delta > 0 and the count was already zero (nothing taken).
+ */
+static bool fscache_volume_ref_adjust(struct fscache_volume *volume, int delta,
+				      enum fscache_volume_trace where, bool *zero)
+{
+	unsigned int debug_id = volume->debug_id;
+	int before;
+
+	if (delta > 0) {
+		if (!__refcount_inc_not_zero(&volume->ref, &before))
+			return false;
+	} else {
+		*zero = __refcount_dec_and_test(&volume->ref, &before);
+	}
+	trace_fscache_volume(debug_id, before + delta, where);
+	return true;
+}
+
+/* The caller already holds a reference, so this cannot fail. */
 struct fscache_volume *fscache_volume_get(struct fscache_volume *volume,
 					  enum fscache_volume_trace where)
 {
-	int ref;
-
-	__refcount_inc(&volume->ref, &ref);
-	trace_fscache_volume(volume->debug_id, ref + 1, where);
+	WARN_ON_ONCE(!fscache_volume_ref_adjust(volume, 1, where, NULL));
 	return volume;
 }
 
@@ -53,12 +71,7 @@ struct fscache_volume *fscache_volume_get(struct fscache_volume *volume,
 struct fscache_volume *fscache_try_get_volume(struct fscache_volume *volume,
 					      enum fscache_volume_trace where)
 {
-	int ref;
-
-	if (!__refcount_inc_not_zero(&volume->ref, &ref))
-		return NULL;
-	trace_fscache_volume(volume->debug_id, ref + 1, where);
-	return volume;
+	return fscache_volume_ref_adjust(volume, 1, where, NULL) ? volume : NULL;
 }
 EXPORT_SYMBOL(fscache_try_get_volume);
 
@@ -71,16 +84,9 @@ EXPORT_SYMBOL(fscache_try_get_volume);
  */
 void fscache_put_volume(struct fscache_volume *volume, enum fscache_volume_trace where)
 {
-	unsigned int debug_id;
 	bool zero;
-	int ref;
 
-	if (!volume)
-		return;
-	debug_id = volume->debug_id;
-	zero = __refcount_dec_and_test(&volume->ref, &ref);
-	trace_fscache_volume(debug_id, ref - 1, where);
-	if (zero)
+	if (volume && fscache_volume_ref_adjust(volume, -1, where, &zero) && zero)
 		queue_work(fscache_wq, &volume->work);
 }
 EXPORT_SYMBOL(fscache_put_volume);
