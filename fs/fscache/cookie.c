@@ -207,9 +207,11 @@ void fscache_cookie_kick(struct fscache_cookie *cookie, bool may_run_here)
 		fscache_stat(&fscache_n_dispatch_handoff);
 	} else if (may_run_here) {
 		might_sleep();
+		trace_fscache_dispatch(cookie->debug_id, READ_ONCE(cookie->flags), fscache_dispatch_in_caller);
 		fscache_stat(&fscache_n_dispatch_inline);
 		fscache_cookie_run(cookie);
 	} else {
+		trace_fscache_dispatch(cookie->debug_id, READ_ONCE(cookie->flags), fscache_dispatch_to_wq);
 		fscache_stat(&fscache_n_dispatch_queued);
 		queue_work(fscache_wq, &cookie->work);
 	}
@@ -332,6 +334,8 @@ static void fscache_cookie_lookup(struct fscache_cookie *cookie)
 	}
 	spin_unlock(&cookie->lock);
 
+	trace_fscache_lookup(cookie->debug_id, volume->debug_id,
+			     ok ? fscache_lookup_ok : fscache_lookup_failed);
 	fscache_end_volume_access(volume, cookie, ok ? fscache_access_lookup_cookie_end :
 				  fscache_access_lookup_cookie_end_failed);
 	if (ok) {
@@ -355,6 +359,7 @@ static void fscache_cookie_lookup(struct fscache_cookie *cookie)
 	return;
 
 abandon:
+	trace_fscache_lookup(cookie->debug_id, volume->debug_id, fscache_lookup_abandoned);
 	fscache_cookie_lookup_abandon(cookie);
 }
 

@@ -50,6 +50,9 @@ bool fscache_dispatch_handoff(struct fscache_cookie *cookie)
 	spin_lock_irqsave(&fscache_dispatch_lock, flags);
 	d = list_first_entry_or_null(&fscache_dispatch_idle, struct fscache_dispatcher, idle_link);
 	if (d) {
+		/* Traced before the hand-over: the thread may free the cookie at once after it. */
+		trace_fscache_dispatch(cookie->debug_id, READ_ONCE(cookie->flags),
+				       fscache_dispatch_to_thread);
 		list_del_init(&d->idle_link);
 		d->cookie = cookie;
 	}

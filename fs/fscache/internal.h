@@ -64,6 +64,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <trace/events/fscache.h>
+#include <trace/events/fscache_iter.h>
 
 /*
  * Core-private cookie flag bits, above the 6.1 ones (which end at bit 15).  The backend never sees them.
