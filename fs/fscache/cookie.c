@@ -32,15 +32,6 @@ static struct hlist_bl_head fscache_cookie_hash[1 << FSCACHE_COOKIE_HASH_BITS];
 static atomic_t fscache_cookies_unhashed;
 static atomic_t fscache_cookie_debug_id;
 
-static LIST_HEAD(fscache_cookie_lru);
-static DEFINE_SPINLOCK(fscache_cookie_lru_lock);
-static void fscache_cookie_lru_scan(struct work_struct *work);
-static DECLARE_DELAYED_WORK(fscache_cookie_lru_work, fscache_cookie_lru_scan);
-
-unsigned int fscache_lru_timeout_secs = 10;
-module_param_named(lru_timeout_secs, fscache_lru_timeout_secs, uint, 0644);
-MODULE_PARM_DESC(lru_timeout_secs, "Seconds an unused cookie keeps its cache object open");
-
 static struct hlist_bl_head *fscache_cookie_bucket(u32 key_hash)
 {
 	return &fscache_cookie_hash[hash_32(key_hash, FSCACHE_COOKIE_HASH_BITS)];
@@ -390,6 +381,21 @@ static void fscache_cookie_detach(struct fscache_cookie *cookie,
 	fscache_cookie_change_state(cookie, final);
 }
 
+/*
+ * Detach an object whose content no longer matches the cookie's coherency data, and have the backend
+ * delete it rather than commit the new coherency data over the old content.
+ */
+static void fscache_cookie_discard_stale(struct fscache_cookie *cookie)
+{
+	bool retired = test_and_set_bit(FSCACHE_COOKIE_RETIRED, &cookie->flags);
+
+	fscache_cookie_detach(cookie, FSCACHE_COOKIE_STATE_WITHDRAWING,
+			      FSCACHE_COOKIE_STATE_QUIESCENT);
+	/* No object is left to retire; a retiring relinquishment finds none either. */
+	if (!retired)
+		clear_bit(FSCACHE_COOKIE_RETIRED, &cookie->flags);
+}
+
 /* Invalidation procedure: the backend replaces the object's content; I/O waits meanwhile. */
 static void fscache_cookie_invalidate(struct fscache_cookie *cookie)
 {
@@ -403,15 +409,14 @@ static void fscache_cookie_invalidate(struct fscache_cookie *cookie)
 		return;
 
 	if (!fscache_cache_begin_access(cache, fscache_access_invalidate_cookie)) {
-		/* The cache is going: its withdrawal detaches the object next. */
-		fscache_cookie_change_state(cookie, FSCACHE_COOKIE_STATE_ACTIVE);
+		/* The cache is going or broken: the old content must not outlive it. */
+		fscache_cookie_discard_stale(cookie);
 		return;
 	}
 	if (!cache->ops->invalidate_cookie(cookie)) {
 		/* The backend API: caching is withdrawn; the next use tries a fresh lookup. */
 		fscache_caching_failed(cookie);
-		fscache_cookie_detach(cookie, FSCACHE_COOKIE_STATE_WITHDRAWING,
-				      FSCACHE_COOKIE_STATE_QUIESCENT);
+		fscache_cookie_discard_stale(cookie);
 		set_bit(FSCACHE_COOKIE_LOOKUP_FAILED, &cookie->flags);
 	}
 	fscache_cache_end_access(cache, fscache_access_invalidate_cookie_end);
@@ -426,24 +431,6 @@ static void fscache_cookie_prepare_to_write(struct fscache_cookie *cookie)
 		return;
 	cache->ops->prepare_to_write(cookie);
 	fscache_cache_end_access(cache, fscache_access_io_write);
-}
-
-/* Take a cookie off the LRU; the caller holds a reference, so the LRU's is never the last. */
-static void fscache_cookie_lru_remove(struct fscache_cookie *cookie)
-{
-	bool was_on;
-
-	spin_lock(&fscache_cookie_lru_lock);
-	was_on = test_and_clear_bit(FSCACHE_COOKIE_ON_LRU, &cookie->flags);
-	if (was_on)
-		list_del_init(&cookie->commit_link);
-	spin_unlock(&fscache_cookie_lru_lock);
-
-	if (was_on) {
-		fscache_stat(&fscache_n_cookies_lru_removed);
-		fscache_stat_d(&fscache_n_cookies_lru);
-		fscache_put_cookie(cookie, fscache_cookie_put_lru);
-	}
 }
 
 /* Relinquishment procedure: the last one a cookie runs. */
@@ -509,53 +496,6 @@ void fscache_cookie_do_procedures(struct fscache_cookie *cookie)
 			return;
 		}
 	}
-}
-
-static void fscache_cookie_lru_scan(struct work_struct *work)
-{
-	unsigned long timeout = fscache_lru_timeout_secs * HZ, expiry;
-	struct fscache_cookie *cookie;
-
-	spin_lock(&fscache_cookie_lru_lock);
-	while ((cookie = list_first_entry_or_null(&fscache_cookie_lru, struct fscache_cookie,
-						  commit_link))) {
-		expiry = cookie->unused_at + timeout;
-		if (time_before(jiffies, expiry)) {
-			queue_delayed_work(fscache_wq, &fscache_cookie_lru_work, expiry - jiffies);
-			break;
-		}
-		list_del_init(&cookie->commit_link);
-		clear_bit(FSCACHE_COOKIE_ON_LRU, &cookie->flags);
-		spin_unlock(&fscache_cookie_lru_lock);
-
-		fscache_stat(&fscache_n_cookies_lru_expired);
-		fscache_stat_d(&fscache_n_cookies_lru);
-		trace_fscache_cookie(cookie->debug_id, refcount_read(&cookie->ref),
-				     fscache_cookie_see_lru_do_one);
-		fscache_cookie_request(cookie, FSCACHE_COOKIE_DO_LRU_DISCARD, true);
-		fscache_put_cookie(cookie, fscache_cookie_put_lru);
-
-		cond_resched();
-		spin_lock(&fscache_cookie_lru_lock);
-	}
-	spin_unlock(&fscache_cookie_lru_lock);
-}
-
-/* Keep an unused cookie's object open for a while, in case it is used again. */
-static void fscache_cookie_lru_add(struct fscache_cookie *cookie)
-{
-	spin_lock(&fscache_cookie_lru_lock);
-	cookie->unused_at = jiffies;
-	if (!test_and_set_bit(FSCACHE_COOKIE_ON_LRU, &cookie->flags)) {
-		fscache_get_cookie(cookie, fscache_cookie_get_lru);
-		fscache_stat(&fscache_n_cookies_lru);
-	} else {
-		list_del(&cookie->commit_link);
-	}
-	list_add_tail(&cookie->commit_link, &fscache_cookie_lru);
-	spin_unlock(&fscache_cookie_lru_lock);
-
-	queue_delayed_work(fscache_wq, &fscache_cookie_lru_work, fscache_lru_timeout_secs * HZ);
 }
 
 /**
@@ -892,7 +832,7 @@ int __init fscache_cookie_init(void)
 /* After the dispatcher has stopped: no cookie is left, only teardown work still queued. */
 void fscache_cookie_exit(void)
 {
-	cancel_delayed_work_sync(&fscache_cookie_lru_work);
+	fscache_cookie_lru_exit();
 	drain_workqueue(fscache_wq);
 	kmem_cache_destroy(fscache_cookie_jar);
 }

@@ -108,6 +108,7 @@ struct ft_ctx {
 	wait_queue_head_t	wq;		/* Woken when a lookup blocks */
 	struct completion	release;	/* Releases the blocked lookups */
 	bool			heal;		/* "fail" keys look up fine */
+	bool			fail_invalidate; /* ->invalidate_cookie() fails */
 	atomic_t		n_objects;
 	atomic_t		n_blocked;
 	atomic_t		n_errors;	/* Contract violations seen by the fake */
@@ -352,6 +353,8 @@ static bool ft_invalidate_cookie(struct fscache_cookie *cookie)
 		ft_err(ctx, "->invalidate_cookie() in state %s",
 		       ft_state_name(fscache_cookie_state(cookie)));
 	atomic_inc(&obj->n_invalidate);
+	if (READ_ONCE(ctx->fail_invalidate))
+		return false;
 	fscache_resume_after_invalidation(cookie);
 	return true;
 }
@@ -1554,6 +1557,43 @@ static void fscache_test_invalidate_active(struct kunit *test)
 }
 
 /*
+ * A failed invalidation leaves the object's old content under the new coherency data: the backend is
+ * told to delete the object (withdrawn as retired), not to commit it, and the next use looks up afresh.
+ */
+static void fscache_test_invalidate_fails(struct kunit *test)
+{
+	struct ft_ctx *ctx = test->priv;
+	struct netfs_cache_resources cres = {};
+	struct fscache_volume *volume;
+	struct fscache_cookie *cookie;
+	struct ft_object *obj;
+
+	ft_cache_add(test);
+	volume = ft_volume(test, "ft-inval-fail", ft_cache_name(test));
+	cookie = ft_cookie(test, volume, "inval-fail");
+	ft_use(test, cookie);
+	KUNIT_ASSERT_TRUE(test, ft_wait_state(cookie, FSCACHE_COOKIE_STATE_ACTIVE));
+	obj = ft_obj(cookie);
+
+	WRITE_ONCE(ctx->fail_invalidate, true);
+	__fscache_invalidate(cookie, NULL, 4096, 0);
+	KUNIT_ASSERT_TRUE(test, ft_wait_state(cookie, FSCACHE_COOKIE_STATE_QUIESCENT));
+	KUNIT_EXPECT_EQ(test, atomic_read(&obj->n_invalidate), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&obj->n_withdraw), 1);
+	KUNIT_EXPECT_TRUE(test, obj->retired);
+	KUNIT_EXPECT_FALSE(test, test_bit(FSCACHE_COOKIE_RETIRED, &cookie->flags));
+	KUNIT_EXPECT_TRUE(test, test_bit(FSCACHE_COOKIE_LOOKUP_FAILED, &cookie->flags));
+	KUNIT_EXPECT_EQ(test, ft_begin_read(test, cookie, &cres), -ENOBUFS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->n_lookup), 1);
+
+	WRITE_ONCE(ctx->fail_invalidate, false);
+	ft_unuse(test, cookie);
+	ft_use(test, cookie);
+	KUNIT_EXPECT_TRUE(test, ft_wait_state(cookie, FSCACHE_COOKIE_STATE_ACTIVE));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctx->n_lookup), 2);
+}
+
+/*
  * An invalidation asked for while the cookie is LOOKING_UP is done after the lookup, before any I/O sees
  * the object: whether the lookup was running in the backend or only asked for.
  */
@@ -2079,6 +2119,7 @@ static struct kunit_case fscache_test_cases[] = {
 	KUNIT_CASE_PARAM(fscache_test_bind_after_use, ft_bind_gen_params),
 	KUNIT_CASE(fscache_test_write_and_resize),
 	KUNIT_CASE(fscache_test_invalidate_active),
+	KUNIT_CASE(fscache_test_invalidate_fails),
 	KUNIT_CASE_PARAM(fscache_test_invalidate_during_lookup, ft_inval_gen_params),
 	KUNIT_CASE_PARAM(fscache_test_dispatch, ft_dispatch_gen_params),
 	KUNIT_CASE(fscache_test_withdraw),
