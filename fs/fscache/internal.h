@@ -112,7 +112,6 @@ static inline bool fscache_cache_is_live(const struct fscache_cache *cache)
 extern struct kmem_cache *fscache_cookie_jar;
 extern struct list_head fscache_cookies;
 extern rwlock_t fscache_cookies_lock;
-extern unsigned int fscache_lru_timeout_secs;
 int fscache_cookie_init(void);
 void fscache_cookie_exit(void);
 void fscache_cookie_set_state(struct fscache_cookie *cookie, enum fscache_cookie_state state);
@@ -122,6 +121,12 @@ void fscache_cookie_run(struct fscache_cookie *cookie);
 void fscache_cookie_request(struct fscache_cookie *cookie, unsigned int do_bit, bool may_run_here);
 void fscache_cookie_kick(struct fscache_cookie *cookie, bool may_run_here);
 bool fscache_cookie_want_lookup(struct fscache_cookie *cookie);
+
+/* lru.c */
+extern unsigned int fscache_lru_timeout_secs;
+void fscache_cookie_lru_add(struct fscache_cookie *cookie);
+void fscache_cookie_lru_remove(struct fscache_cookie *cookie);
+void fscache_cookie_lru_exit(void);
 
 /* dispatch.c */
 #define FSCACHE_DISPATCH_THREADS_MAX	64
