@@ -71,7 +71,8 @@ int fscache_begin_operation(struct netfs_cache_resources *cres, struct fscache_c
 			 * A file opened before the cache was bound: look it up, and wait.  After a failed
 			 * lookup only the next open tries again, not every read.
 			 */
-			if (atomic_read(&cookie->n_active) > 0 &&
+			if (atomic_read(&fscache_n_active_caches) > 0 &&
+			    atomic_read(&cookie->n_active) > 0 &&
 			    !test_bit(FSCACHE_COOKIE_LOOKUP_FAILED, &cookie->flags)) {
 				spin_lock(&cookie->lock);
 				wanted = fscache_cookie_want_lookup(cookie);
