@@ -86,16 +86,8 @@ export FSC_BOOT_SECS
 FSC_BOOT_SECS=$(secs "$boot_cs")
 echo "# boot-to-init: $FSC_BOOT_SECS s (guest uptime when guest-init started)" >&3
 
-# Wait for CONDITION (a command) to succeed, polling every 0.1 s for at most SECS seconds.
-wait_for() {
-	local secs=$1 deadline
-	shift
-	deadline=$((SECONDS + secs))
-	until "$@"; do
-		[ "$SECONDS" -lt "$deadline" ] || return 1
-		sleep 0.1
-	done
-}
+# shellcheck source=tests/vm/guest-wait.sh
+. "$FSC_REPO/tests/vm/guest-wait.sh"
 
 # The modules the host found missing from this kernel (not built in, not loaded by the initramfs): the
 # cache disk's, ext4's, and cachefiles' dependencies.
@@ -105,7 +97,7 @@ if [ -n "$FSC_SETUP_MODULES" ]; then
 	modprobe -d "$FSC_MODBASE" -S "$FSC_KREL" -a $FSC_SETUP_MODULES || bail "modprobe $FSC_SETUP_MODULES failed"
 fi
 insmod "$FSC_CACHEFILES_KO" || bail "insmod $FSC_CACHEFILES_KO failed"
-wait_for 10 test -b /dev/vda || bail "no cache disk /dev/vda"
+fsc_wait_for 10 test -b /dev/vda || bail "no cache disk /dev/vda"
 /bin/busybox mkdir -p /mnt/cache /mnt/share /mnt/raw
 mount -t ext4 /dev/vda /mnt/cache || bail "cannot mount the cache disk"
 
@@ -116,7 +108,7 @@ echo "# setup: $(secs $((t0 - boot_cs))) s (modules, cache disk)" >&3
 (
 	set +u
 	trap - EXIT
-	unset -f uptime_cs secs poweroff_now is_mounted mnt bail wait_for
+	unset -f uptime_cs secs poweroff_now is_mounted mnt bail
 	# shellcheck source=tests/vm/guest-lib.sh
 	. "$FSC_REPO/tests/vm/guest-lib.sh" && . "$FSC_SCRIPT"
 ) >&3 2>/dev/console </dev/null
@@ -136,13 +128,13 @@ done
 # 5 s old, so scan until the teardown is that old, then once more, and print what it found.
 if [ -w /sys/kernel/debug/kmemleak ]; then
 	uptime_cs done_at
-	# shellcheck disable=SC2317  # called through wait_for
+	# shellcheck disable=SC2317  # called through fsc_wait_for
 	old_enough() {
 		local cs
 		uptime_cs cs
 		((cs > done_at + 600))
 	}
-	wait_for 120 old_enough || true
+	fsc_wait_for 120 old_enough || true
 	echo scan >/sys/kernel/debug/kmemleak
 	echo scan >/sys/kernel/debug/kmemleak
 	leaks=0
