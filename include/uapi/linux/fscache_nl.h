@@ -126,6 +126,7 @@ enum fscache_a_stat {
 	FSCACHE_A_STAT_CULL_CPU_NS,	/* CPU time the culler spent */
 	FSCACHE_A_STAT_STALE,		/* objects discarded as out of date at lookup */
 	FSCACHE_A_STAT_CORRUPT,		/* objects discarded for corrupt metadata */
+	FSCACHE_A_STAT_INVALIDATIONS,	/* objects whose content was replaced */
 
 	__FSCACHE_A_STAT_CNT,
 	FSCACHE_A_STAT_MAX = (__FSCACHE_A_STAT_CNT - 1)
