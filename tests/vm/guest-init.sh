@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # PID 1 of the test guest, run by the host's bash once the initramfs has mounted the host's root
-# (read-only, over 9p) and switched to it.  The run's parameters are in the file named by fsc.run= on the
-# kernel command line (tests/vm/host-lib.sh writes it).
+# (read-only, over 9p) and switched to it, or, for a script with "# vm-root: initramfs", by the initramfs
+# itself, which then holds everything the guest runs.  The run's parameters are in the file named by
+# fsc.run= on the kernel command line (tests/vm/host-lib.sh writes it).
 #
 # Sets up the machine (mounts, ext4, the mode's cachefiles.ko, the cache disk on /mnt/cache), then runs
 # $FSC_SCRIPT with tests/vm/guest-lib.sh sourced first, its stdout on the second serial port (/dev/ttyS1,
@@ -81,7 +82,7 @@ if [ -z "$run" ] || [ ! -r "$run/params" ]; then bail "no parameters (fsc.run= o
 . "$run/params"
 export FSC_REPO FSC_RUNDIR FSC_SCRIPT FSC_KIND FSC_KREL FSC_MODBASE FSC_MODE FSC_CORE FSC_BACKEND \
 	FSC_FSCACHE_KO FSC_CACHEFILES_KO FSC_STOCK_FSCACHE_KO FSC_STOCK_CACHEFILES_KO \
-	FSC_OURS_FSCACHE_KO FSC_OURS_CACHEFILES_KO FSC_HOST_SHARE
+	FSC_OURS_FSCACHE_KO FSC_OURS_CACHEFILES_KO FSC_HOST_SHARE FSC_ROOT
 export FSC_BOOT_SECS
 FSC_BOOT_SECS=$(secs "$boot_cs")
 echo "# boot-to-init: $FSC_BOOT_SECS s (guest uptime when guest-init started)" >&3

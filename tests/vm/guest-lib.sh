@@ -12,6 +12,8 @@
 #   FSC_STOCK_*_KO FSC_OURS_*_KO       both variants' files, for identity checks
 #   FSC_KIND FSC_KREL FSC_MODBASE      kernel (debian|debug), release, module tree
 #   FSC_REPO FSC_RUNDIR FSC_HOST_SHARE the repository, the run directory, the share's host path
+#   FSC_ROOT                           the guest's root: hostroot (9p) or initramfs ("# vm-root:")
+#   FSC_ARG_NAME                       suite arguments, NAME=VALUE after the mode in a matrix line
 #
 # Mount points: /mnt/cache (the cache disk, ext4), /mnt/share (tag "share", cache=fscache),
 # /mnt/raw (tag "share-raw", cache=none: what the server really holds).

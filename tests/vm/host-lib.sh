@@ -6,7 +6,9 @@
 #
 # A run directory, $(cache_dir)/runs/<name>.XXXXXX/, holds:
 #   params        shell assignments the guest sources (its path is fsc.run= on the kernel cmdline)
-#   initrd.cpio   busybox + the module chain that mounts the host root over 9p, and /init
+#   boot          how to boot: the root (hostroot|initramfs) and the script's extra kernel parameters
+#   initrd.cpio   busybox + the module chain that mounts the host root over 9p, and /init; for an
+#                 initramfs root also everything the guest runs (see vm_stage_initramfs_root)
 #   cache.img     the cache disk, /dev/vda in the guest (fresh ext4 per VM)
 #   share/        test data, exported as tags "share" and "share-raw"
 #   console.log   ttyS0: kernel log and guest stderr
@@ -23,6 +25,30 @@ VM_REPO=$(cd "$VM_DIR/../.." && pwd)
 # the root would fill the cache under test and move its counters.  cache=mmap keeps executables' pages
 # (mmap) and is otherwise uncached; it does not touch fscache.
 VM_ROOT_OPTS=${FSC_VM_ROOT_OPTS:-trans=virtio,version=9p2000.L,ro,msize=262144,cache=mmap}
+
+# Where a guest's root comes from: "hostroot" (the host's / over 9p, the default) or "initramfs" (the
+# guest runs from its initramfs alone, so that nothing pins 9p, netfs or fscache and a suite can unload
+# them).  A script asks for one with a "# vm-root:" header; VM_ROOT_OVERRIDE (run.sh --root) wins.
+VM_ROOTS="hostroot initramfs"
+VM_ROOT_OVERRIDE=${VM_ROOT_OVERRIDE:-}
+
+# Suite arguments, NAME=VALUE (a matrix line's words after the mode, or run.sh --arg): the prepare hook
+# and the guest script see each as FSC_ARG_NAME in their environment.
+VM_SUITE_ARGS=()
+VM_ARG_NAME_RE='^[A-Z][A-Z0-9_]*$'
+VM_ARG_VALUE_RE='^[A-Za-z0-9._,:+-]*$'
+
+# What an initramfs root carries besides busybox: host programs (with the libraries ldd lists) that
+# busybox lacks or that the scripts need in their full form (bash, kmod's modprobe -d/-S,
+# util-linux's mountpoint, Debian's cachefilesd), and the files they read (the C.UTF-8 locale that
+# guest-init sets).  A script adds programs with "# vm-bin: NAME..." headers.
+VM_INITRAMFS_PROGS="bash kmod modprobe insmod rmmod lsmod modinfo mountpoint cachefilesd"
+VM_INITRAMFS_FILES="/etc/cachefilesd.conf /etc/ld.so.cache /usr/lib/locale/C.utf8"
+# The modules an initramfs root carries, with their dependencies: the shares', the cache disk's and
+# the stack's, so that a suite can unload and modprobe them again.
+VM_INITRAMFS_MODULES="virtio_pci 9pnet_virtio 9p virtio_blk ext4 netfs fscache cachefiles"
+# The PATH used to find host programs, whatever the caller's.
+VM_HOST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # Default guest resources and limits.
 VM_MEM=${FSC_VM_MEM:-2G}
@@ -59,6 +85,9 @@ VM_REPORT_PATTERNS=(
 	'list_(add|del) corruption'
 	'refcount_t: '
 	'Call Trace:'
+	# Not the kernel's, but as fatal: a guest script ran a program the guest lacks (a suite with an
+	# initramfs root needs a "# vm-bin:" header for it).
+	': command not found$'
 )
 
 # vm_setup_kernel debian|debug: sets VM_KIND, VM_KERNEL (image), VM_MODBASE (the -d of modprobe),
@@ -192,9 +221,75 @@ vm_setup_modules() {
 	done | awk '!seen[$0]++' | paste -sd' '
 }
 
-# vm_make_initramfs RUNDIR GUEST_INIT: RUNDIR/initrd.cpio with busybox, the root chain and /init.
+# vm_stage_file STAGE FILE...: copy each FILE or directory (following links) to the same path under
+# STAGE.
+vm_stage_file() {
+	local stage=$1 f
+	shift
+	for f in "$@"; do
+		mkdir -p "$stage${f%/*}" && cp -RL -- "$f" "$stage$f" || return 1
+	done
+}
+
+# vm_stage_prog STAGE NAME: the host program NAME at its host path under STAGE, with the shared
+# libraries and the dynamic loader ldd lists for it.  A link (modprobe -> kmod) stays a link.
+vm_stage_prog() {
+	local stage=$1 path real lib
+	path=$(PATH=$VM_HOST_PATH command -v "$2") || { log "no program '$2' on the host"; return 1; }
+	real=$(realpath -- "$path")
+	[ -e "$stage$real" ] || vm_stage_file "$stage" "$real" || return 1
+	if [ "$path" != "$real" ] && [ ! -e "$stage$path" ]; then
+		mkdir -p "$stage${path%/*}" && ln -s "$real" "$stage$path" || return 1
+	fi
+	# "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)", "/lib64/ld-linux-x86-64.so.2 (0x...)";
+	# a static program prints neither.
+	for lib in $(ldd "$real" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		[ -e "$stage$lib" ] || vm_stage_file "$stage" "$lib" || return 1
+	done
+}
+
+# vm_stage_initramfs_root STAGE RUNDIR SCRIPT: everything a guest without the host's root needs, each
+# file at its host path so that params and scripts work unchanged: busybox's applets, the host programs
+# (VM_INITRAMFS_PROGS and the script's "# vm-bin:"), VM_INITRAMFS_FILES, tests/vm and tests/suites, the
+# run's params and script copy, the mode's (and both variants') fscache.ko and cachefiles.ko, and the
+# kernel's modules of VM_INITRAMFS_MODULES as a module tree of their own (depmod'ed) at VM_MODBASE.
+vm_stage_initramfs_root() {
+	local stage=$1 run=$2 script=$3 prog f tree
+	mkdir -p "$stage"/{etc,root,tmp,run,var/tmp,mnt/cache,mnt/share,mnt/raw}
+	for prog in $VM_INITRAMFS_PROGS $(sed -n 's/^# vm-bin: *//p' "$script"); do
+		vm_stage_prog "$stage" "$prog" || return 1
+	done
+	# /init runs /bin/bash, which is /usr/bin/bash on a merged-/usr host.
+	[ -e "$stage/bin/bash" ] || ln -s "$(realpath "$(PATH=$VM_HOST_PATH command -v bash)")" "$stage/bin/bash" ||
+		return 1
+	for prog in $("$stage/bin/busybox" --list); do
+		[ -e "$stage/bin/$prog" ] || ln -s busybox "$stage/bin/$prog"
+	done
+	for f in $VM_INITRAMFS_FILES; do
+		[ ! -e "$f" ] || vm_stage_file "$stage" "$f" || return 1
+	done
+	printf 'root:x:0:0:root:/root:/bin/bash\n' >"$stage/etc/passwd"
+	printf 'root:x:0:\n' >"$stage/etc/group"
+	mkdir -p "$stage$VM_REPO/tests" && cp -r "$VM_REPO/tests/vm" "$VM_REPO/tests/suites" "$stage$VM_REPO/tests/" ||
+		return 1
+	vm_stage_file "$stage" "$run/params" "$run/${script##*/}" || return 1
+	tree=$VM_MODBASE/lib/modules/$VM_RELEASE
+	# shellcheck disable=SC2046,SC2086  # lists of paths and names
+	vm_stage_file "$stage" $(vm_chain $VM_INITRAMFS_MODULES) || return 1
+	for f in "$tree"/modules.{builtin,builtin.modinfo,order}; do
+		[ ! -e "$f" ] || vm_stage_file "$stage" "$f" || return 1
+	done
+	depmod -b "$stage$VM_MODBASE" "$VM_RELEASE" || return 1
+	for f in "$VM_FSCACHE_KO" "$VM_CACHEFILES_KO" \
+		"$(ours_module_dir "$VM_RELEASE")"/fs/{fscache/fscache,cachefiles/cachefiles}.ko; do
+		[ ! -r "$f" ] || [ -e "$stage$f" ] || vm_stage_file "$stage" "$f" || return 1
+	done
+}
+
+# vm_make_initramfs RUNDIR GUEST_INIT ROOT [SCRIPT]: RUNDIR/initrd.cpio with busybox, the root chain and
+# /init; for ROOT initramfs, also what vm_stage_initramfs_root adds for SCRIPT.
 vm_make_initramfs() {
-	local run=$1 guest_init=$2 stage i=0 ko chain
+	local run=$1 guest_init=$2 root=$3 script=${4:-} stage i=0 ko chain
 	chain=$(vm_root_chain) || return 1
 	stage=$run/initramfs
 	mkdir -p "$stage/bin" "$stage/modules" "$stage/proc" "$stage/sys" "$stage/dev" "$stage/newroot"
@@ -206,10 +301,13 @@ vm_make_initramfs() {
 	done <<<"$chain"
 	# The guest needs the repository, the run directory and the build cache at their host paths, even
 	# where the guest masks the host's directory with a tmpfs (a checkout under /tmp, say).
-	sed -e "s|@ROOT_OPTS@|$VM_ROOT_OPTS|" -e "s|@GUEST_INIT@|$guest_init|" \
+	sed -e "s|@ROOT_OPTS@|$VM_ROOT_OPTS|" -e "s|@GUEST_INIT@|$guest_init|" -e "s|@ROOT@|$root|" \
 		-e "s|@KEEP@|$(cd "$VM_DIR/../.." && pwd) $run $(cache_dir)|" \
 		"$VM_DIR/initramfs-init.sh" >"$stage/init"
 	chmod 755 "$stage/init"
+	if [ "$root" = initramfs ]; then
+		vm_stage_initramfs_root "$stage" "$run" "$script" || { rm -rf "$stage"; return 1; }
+	fi
 	(cd "$stage" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet) >"$run/initrd.cpio"
 	rm -rf "$stage"
 }
@@ -225,22 +323,42 @@ vm_new_run() {
 # vm_script_header SCRIPT KEY: the value of a "# vm-KEY: value" header line of a guest script.
 vm_script_header() { sed -n "s/^# vm-$2: *//p" "$1" | head -n1; }
 
+# vm_root_for SCRIPT: the root a VM of SCRIPT boots from: VM_ROOT_OVERRIDE, else the script's
+# "# vm-root:" header, else hostroot.
+vm_root_for() {
+	local root=${VM_ROOT_OVERRIDE:-$(vm_script_header "$1" root)}
+	root=${root:-hostroot}
+	[[ " $VM_ROOTS " == *" $root "* ]] || { log "$1: unknown root '$root' (one of: $VM_ROOTS)"; return 1; }
+	echo "$root"
+}
+
 # vm_prepare RUNDIR SCRIPT [DISK_SIZE]: everything a VM needs except the boot: shares (with the script's
-# host-side SCRIPT-without-.sh.prepare.sh hook run on the share), cache disk, initramfs, params.
+# host-side SCRIPT-without-.sh.prepare.sh hook run on the share), cache disk, params, boot options,
+# initramfs.  VM_SUITE_ARGS reach the hook and the guest as FSC_ARG_NAME.
 vm_prepare() {
-	local run=$1 script=$2 disk=${3:-} hook
+	local run=$1 script=$2 disk=${3:-} hook root a
+	local -a argenv=()
+	root=$(vm_root_for "$script") || return 1
+	for a in ${VM_SUITE_ARGS[@]+"${VM_SUITE_ARGS[@]}"}; do
+		if [[ ! ${a%%=*} =~ $VM_ARG_NAME_RE || ! ${a#*=} =~ $VM_ARG_VALUE_RE || $a != *=* ]]; then
+			log "bad suite argument '$a' (want NAME=VALUE, NAME in [A-Z0-9_], VALUE in [A-Za-z0-9._,:+-])"
+			return 1
+		fi
+		argenv+=("FSC_ARG_$a")
+	done
 	[ -n "$disk" ] || disk=$(vm_script_header "$script" disk)
 	[ -n "$disk" ] || disk=$VM_DISK_SIZE_DEFAULT
 	mkdir -p "$run/share"
 	hook=${script%.sh}.prepare.sh
 	if [ -e "$hook" ]; then
-		bash "$hook" "$run/share" || { log "prepare hook $hook failed"; return 1; }
+		env ${argenv[@]+"${argenv[@]}"} bash "$hook" "$run/share" || { log "prepare hook $hook failed"; return 1; }
 	fi
 	truncate -s "$disk" "$run/cache.img"
 	mkfs.ext4 -q -F "$run/cache.img" || return 1
-	vm_make_initramfs "$run" "$VM_DIR/guest-init.sh" || return 1
 	# The guest runs a copy: scripts anywhere on the host (even in /tmp, which the guest mounts over) work.
 	cp "$script" "$run/${script##*/}"
+	printf 'boot_%s=%q\n' root "$root" \
+		append "$(sed -n 's/^# vm-append: *//p' "$script" | paste -sd' ')" >"$run/boot"
 	{
 		printf 'FSC_%s=%q\n' \
 			REPO "$VM_REPO" \
@@ -259,14 +377,25 @@ vm_prepare() {
 			OURS_FSCACHE_KO "$(ours_module_dir "$VM_RELEASE")/fs/fscache/fscache.ko" \
 			OURS_CACHEFILES_KO "$(ours_module_dir "$VM_RELEASE")/fs/cachefiles/cachefiles.ko" \
 			HOST_SHARE "$run/share" \
+			ROOT "$root" \
 			SETUP_MODULES "$(vm_setup_modules)"
+		for a in ${argenv[@]+"${argenv[@]}"}; do
+			printf 'export %s=%q\n' "${a%%=*}" "${a#*=}"
+		done
 	} >"$run/params"
+	vm_make_initramfs "$run" "$VM_DIR/guest-init.sh" "$root" "$script" || return 1
 }
 
 # vm_boot RUNDIR TIMEOUT: boot the prepared run; returns QEMU's status, 124 if the timeout killed it.
 # Sets VM_WALL (seconds, host wall clock, boot to exit).
 vm_boot() {
-	local run=$1 timeout=$2 rc=0 t0
+	local run=$1 timeout=$2 rc=0 t0 boot_root=hostroot boot_append=""
+	local -a rootfs=()
+	# shellcheck source=/dev/null
+	[ ! -r "$run/boot" ] || . "$run/boot"
+	# Only a guest that mounts the host's root gets to see it.
+	[ "$boot_root" = initramfs ] ||
+		rootfs=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
 	: >"$run/console.log"
 	: >"$run/result.tap"
 	t0=$(date +%s.%N)
@@ -274,9 +403,9 @@ vm_boot() {
 		-accel tcg -smp "$VM_SMP" -m "$VM_MEM" \
 		-nographic -monitor none -no-reboot \
 		-kernel "$VM_KERNEL" -initrd "$run/initrd.cpio" \
-		-append "console=ttyS0 panic=-1 $VM_APPEND fsc.run=$run" \
+		-append "console=ttyS0 panic=-1 $VM_APPEND${boot_append:+ $boot_append} fsc.run=$run" \
 		-serial "file:$run/console.log" -serial "file:$run/result.tap" \
-		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		${rootfs[@]+"${rootfs[@]}"} \
 		-virtfs "local,path=$run/share,mount_tag=share,security_model=none,multidevs=remap" \
 		-virtfs "local,path=$run/share,mount_tag=share-raw,security_model=none,multidevs=remap" \
 		-drive "file=$run/cache.img,if=virtio,format=raw" \

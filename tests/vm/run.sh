@@ -3,7 +3,8 @@
 #
 # Run integration suites in QEMU guests, one VM per (suite, mode).
 #
-#   tests/vm/run.sh [--mode MODE] [--kernel debian|debug] [--timeout SECS] [--keep] SUITE[:MODE] ...
+#   tests/vm/run.sh [--mode MODE] [--kernel debian|debug] [--timeout SECS] [--keep] [--root ROOT]
+#                   [--arg NAME=VALUE]... SUITE[:MODE] ...
 #   tests/vm/run.sh [options] --matrix tests/vm/matrix
 #
 # SUITE is tests/suites/SUITE.sh, or a path to a guest script of your own.  MODE picks the modules (default: stock):
@@ -11,12 +12,16 @@
 #   ours                      our fscache.ko and cachefiles.ko (build: make, or make KDIR=... for debug)
 #   ours-core+stock-backend   our fscache.ko under the kernel's cachefiles.ko
 #   stock-core+ours-backend   the kernel's fscache.ko under our cachefiles.ko
-# A matrix file has one "suite mode" per line; '#' starts a comment.
+# A matrix file has one "suite mode [NAME=VALUE]..." per line; '#' starts a comment.  NAME=VALUE words are
+# suite arguments (e.g. "many-files ours FILES=1000"): the suite's prepare hook and the guest script see
+# them as FSC_ARG_NAME.  --arg gives the suites named on the command line arguments the same way.
 #
 # --kernel debian (default) boots Debian's kernel unpacked by scripts/deps.sh; --kernel debug boots the
 # debug kernel (KASAN, lockdep, kmemleak) from scripts/debug-kernel.sh.  --timeout kills a guest after SECS
 # (default: the suite's "# vm-timeout:" header, else 600 s; both x4 on the debug kernel).  --keep leaves
-# the run directories (logs, disk image, shares) under $(cache_dir)/runs/.
+# the run directories (logs, disk image, shares) under $(cache_dir)/runs/.  --root hostroot|initramfs
+# overrides the suites' "# vm-root:" header (default hostroot: the host's / over 9p; initramfs: the guest
+# runs from its initramfs alone, so that 9p, netfs and fscache can be unloaded).
 #
 # Output is TAP: one subtest per VM holding the guest's own TAP, then "ok N - suite [mode]".  A VM fails
 # on a failed case, a plan mismatch, a bail-out, a timeout, a panic, or a kernel report on its console
@@ -35,17 +40,25 @@ usage() {
 	exit "${1:-1}"
 }
 
-opt_mode=stock opt_kernel=debian opt_timeout="" opt_keep=0
+opt_mode=stock opt_kernel=debian opt_timeout="" opt_keep=0 opt_root=""
+opt_args=()
 jobs=()
+# is_suite_arg WORD: WORD is NAME=VALUE as host-lib.sh accepts it.
+is_suite_arg() { [[ $1 == *=* && ${1%%=*} =~ $VM_ARG_NAME_RE && ${1#*=} =~ $VM_ARG_VALUE_RE ]]; }
 add_matrix() {
-	local line suite mode extra
+	local line suite mode rest a
+	local -a args
 	[ -r "$1" ] || die "cannot read matrix $1"
 	while read -r line; do
 		line=${line%%#*}
-		read -r suite mode extra <<<"$line" || true
+		read -r suite mode rest <<<"$line" || true
 		[ -n "$suite" ] || continue
-		if [ -z "$mode" ] || [ -n "$extra" ]; then die "$1: bad line '$line' (want: suite mode)"; fi
-		jobs+=("$suite $mode")
+		[ -n "$mode" ] || die "$1: bad line '$line' (want: suite mode [NAME=VALUE]...)"
+		read -r -a args <<<"$rest"
+		for a in ${args[@]+"${args[@]}"}; do
+			is_suite_arg "$a" || die "$1: bad suite argument '$a' in '$line' (want NAME=VALUE)"
+		done
+		jobs+=("$suite $mode${args[*]:+ ${args[*]}}")
 	done <"$1"
 }
 pending=()
@@ -55,6 +68,12 @@ while (($#)); do
 	--kernel) opt_kernel=${2:?--kernel needs a value}; shift 2 ;;
 	--timeout) opt_timeout=${2:?--timeout needs a value}; shift 2 ;;
 	--keep) opt_keep=1; shift ;;
+	--root) opt_root=${2:?--root needs a value}; shift 2 ;;
+	--arg)
+		is_suite_arg "${2:?--arg needs NAME=VALUE}" || die "bad --arg '$2' (want NAME=VALUE)"
+		opt_args+=("$2")
+		shift 2
+		;;
 	--matrix) add_matrix "${2:?--matrix needs a file}"; shift 2 ;;
 	-h | --help) usage 0 ;;
 	-*) log "unknown option $1"; usage ;;
@@ -62,10 +81,13 @@ while (($#)); do
 	esac
 done
 for s in ${pending[@]+"${pending[@]}"}; do
-	if [[ $s == *:* ]]; then jobs+=("${s%%:*} ${s#*:}"); else jobs+=("$s $opt_mode"); fi
+	if [[ $s == *:* ]]; then s="${s%%:*} ${s#*:}"; else s="$s $opt_mode"; fi
+	jobs+=("$s${opt_args[*]:+ ${opt_args[*]}}")
 done
 ((${#jobs[@]})) || usage
 [[ -z $opt_timeout || $opt_timeout =~ ^[0-9]+$ ]] || die "--timeout wants seconds"
+[[ -z $opt_root || " $VM_ROOTS " == *" $opt_root "* ]] || die "--root wants one of: $VM_ROOTS"
+VM_ROOT_OVERRIDE=$opt_root
 
 vm_setup_kernel "$opt_kernel"
 
@@ -77,12 +99,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# vm_case N SUITE MODE: one VM; prints its subtest block and result line, adds to the totals.
+# vm_case N SUITE MODE [NAME=VALUE]...: one VM; prints its subtest block and result line, adds to the
+# totals.
 vm_case() {
 	local n=$1 suite=$2 mode=$3 script run timeout rc=0 out
 	local pass=0 fail=0 skip=0 planned="" ran reports
 	local -a problems=()
-	local name="$suite [$mode]"
+	shift 3
+	VM_SUITE_ARGS=("$@")
+	local name="$suite [$mode]${*:+ $*}"
 	# A name is tests/suites/NAME.sh; a path (with a '/') is taken as is, for ad-hoc scripts.
 	if [[ $suite == */* ]]; then script=$(realpath -- "$suite"); else script=$VM_REPO/tests/suites/$suite.sh; fi
 
@@ -171,8 +196,8 @@ echo "1..${#jobs[@]}"
 i=0
 for job in "${jobs[@]}"; do
 	i=$((i + 1))
-	read -r suite mode <<<"$job"
-	vm_case "$i" "$suite" "$mode"
+	read -r -a words <<<"$job"
+	vm_case "$i" "${words[@]}"
 done
 
 if [ "$total_skip" -gt 0 ]; then
