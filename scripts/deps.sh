@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils rsync
-	python3 pkg-config
+	python3 python3-yaml pkg-config
 	linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static e2fsprogs
 	libmnl-dev libnl-genl-3-dev

@@ -78,6 +78,8 @@ if [ "$debug" -eq 1 ]; then
 else
 	step build make --no-print-directory modules
 	run_part abi tap_count bash tests/host/abi.sh
+	run_part nl-spec bash tests/host/nl-spec.sh
+	run_part fscachectl bash tests/host/fscachectl-unit.sh
 	run_part kunit bash tests/kunit.sh
 	run_part vm bash tests/vm/run.sh --matrix tests/vm/matrix
 fi
