@@ -21,13 +21,13 @@
 #include <linux/list_bl.h>
 #include <linux/module.h>
 
-#define FSCACHE_COOKIE_HASH_BITS	15
-
 struct kmem_cache *fscache_cookie_jar;
 LIST_HEAD(fscache_cookies);
 DEFINE_RWLOCK(fscache_cookies_lock);
 
-static struct hlist_bl_head fscache_cookie_hash[1 << FSCACHE_COOKIE_HASH_BITS];
+struct hlist_bl_head fscache_cookie_hash[1 << FSCACHE_COOKIE_HASH_BITS];
+/* Bumped each time a cookie is hashed or unhashed: a netlink dump walking the hash watches it. */
+atomic_t fscache_cookies_gen = ATOMIC_INIT(1);
 /* Bumped each time a cookie is unhashed; a lookup waiting for its predecessor watches it. */
 static atomic_t fscache_cookies_unhashed;
 static atomic_t fscache_cookie_debug_id;
@@ -446,6 +446,7 @@ static void fscache_cookie_relinquish(struct fscache_cookie *cookie)
 
 	hlist_bl_lock(h);
 	hlist_bl_del_init(&cookie->hash_link);
+	atomic_inc(&fscache_cookies_gen);
 	hlist_bl_unlock(h);
 	clear_bit(FSCACHE_COOKIE_IS_HASHED, &cookie->flags);
 	atomic_inc(&fscache_cookies_unhashed);
@@ -580,6 +581,7 @@ struct fscache_cookie *__fscache_acquire_cookie(struct fscache_volume *volume, u
 		}
 	}
 	hlist_bl_add_head(&cookie->hash_link, h);
+	atomic_inc(&fscache_cookies_gen);
 	set_bit(FSCACHE_COOKIE_IS_HASHED, &cookie->flags);
 	hlist_bl_unlock(h);
 

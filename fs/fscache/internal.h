@@ -19,7 +19,8 @@
  *
  * struct fscache_volume: one per acquired volume key.
  *	proc_link	on fscache_volumes, under fscache_volumes_lock; a volume stays listed (and so
- *			collides with a new acquisition of its key) until it is freed
+ *			collides with a new acquisition of its key) until it is freed; listing and
+ *			unlisting bump fscache_volumes_gen, under the same lock
  *	ref		the netfs's (acquire to relinquish), one per cookie, one per queued work
  *	cache		the cache the volume uses: set once, under fscache_volumes_lock, at acquisition
  *			for a named cache or at the first lookup otherwise; never changes afterwards
@@ -31,7 +32,9 @@
  * struct fscache_cookie: one per netfs file that asked for caching.
  *	hash_link	in fscache_cookie_hash, under the bucket's bit lock; a relinquished cookie stays
  *			hashed until its teardown ends, and a new cookie with its key waits for that
- *			before its lookup (never at acquisition)
+ *			before its lookup (never at acquisition); hashing and unhashing bump
+ *			fscache_cookies_gen, under the bucket's lock; a hashed cookie is not freed, so
+ *			who holds the bucket's lock may read it without a reference
  *	proc_link	on fscache_cookies, under fscache_cookies_lock
  *	commit_link	on fscache_cookie_lru while unused with an object, under fscache_cookie_lru_lock;
  *			added and removed by use and unuse with ->lock held too
@@ -109,7 +112,10 @@ static inline bool fscache_cache_is_live(const struct fscache_cache *cache)
 }
 
 /* cookie.c */
+#define FSCACHE_COOKIE_HASH_BITS	15
 extern struct kmem_cache *fscache_cookie_jar;
+extern struct hlist_bl_head fscache_cookie_hash[1 << FSCACHE_COOKIE_HASH_BITS];
+extern atomic_t fscache_cookies_gen;
 extern struct list_head fscache_cookies;
 extern rwlock_t fscache_cookies_lock;
 int fscache_cookie_init(void);
@@ -140,6 +146,10 @@ void fscache_folios_end_caching(struct address_space *mapping, loff_t start, siz
 int fscache_begin_operation(struct netfs_cache_resources *cres, struct fscache_cookie *cookie,
 			    enum fscache_want_state want, enum fscache_access_trace why);
 
+/* netlink.c */
+u8 fscache_nl_cookie_state(enum fscache_cookie_state state);
+u32 fscache_nl_cookie_flags(unsigned long flags);
+
 /* proc.c */
 #ifdef CONFIG_PROC_FS
 int __init fscache_proc_init(void);
@@ -160,18 +170,21 @@ extern atomic_t fscache_n_relinquishes_dropped, fscache_n_lookups, fscache_n_loo
 extern atomic_t fscache_n_dispatch_handoff, fscache_n_dispatch_inline, fscache_n_dispatch_queued;
 int fscache_stats_show(struct seq_file *m, void *v);
 bool __init fscache_proc_create_stats(void);
+int fscache_stats_core_read(u64 *vals);
 #define fscache_stat(stat) atomic_inc(stat)
 #define fscache_stat_d(stat) atomic_dec(stat)
 #else
 #define fscache_stat(stat) do {} while (0)
 #define fscache_stat_d(stat) do {} while (0)
 static inline bool fscache_proc_create_stats(void) { return true; }
+static inline int fscache_stats_core_read(u64 *vals) { return -EOPNOTSUPP; }
 #endif
 
 /* volume.c */
 u32 fscache_hash(u32 seed, const void *data, size_t len);
 extern struct list_head fscache_volumes;
 extern struct mutex fscache_volumes_lock;
+extern atomic_t fscache_volumes_gen;
 struct fscache_volume *fscache_volume_get(struct fscache_volume *volume,
 					  enum fscache_volume_trace where);
 bool fscache_volume_begin_access(struct fscache_volume *volume, struct fscache_cookie *cookie,

@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include <linux/fscache_nl.h>
 #include <linux/proc_fs.h>
 
 /* The counters whose names and types the 6.1 ABI fixes: backends bump them directly. */
@@ -57,6 +58,29 @@ int fscache_stats_show(struct seq_file *m, void *v)
 		   fscache_dispatch_threads, atomic_read(&fscache_n_dispatch_handoff),
 		   atomic_read(&fscache_n_dispatch_inline), atomic_read(&fscache_n_dispatch_queued));
 	netfs_stats_show(m);
+	return 0;
+}
+
+/**
+ * fscache_stats_core_read - Read the core's counters that netlink reports
+ * @vals: Room for __FSCACHE_A_STAT_CNT values, indexed by enum fscache_a_stat
+ *
+ * Fills in FSCACHE_A_STAT_COOKIES to FSCACHE_A_STAT_WRITES and leaves the other slots alone.  Each
+ * counter is read once, without a lock: the set is not a snapshot of one instant.
+ *
+ * Return: 0.
+ */
+int fscache_stats_core_read(u64 *vals)
+{
+	vals[FSCACHE_A_STAT_COOKIES] = (unsigned int)atomic_read(&fscache_n_cookies);
+	vals[FSCACHE_A_STAT_VOLUMES] = (unsigned int)atomic_read(&fscache_n_volumes);
+	vals[FSCACHE_A_STAT_ACQUIRES] = (unsigned int)atomic_read(&fscache_n_acquires);
+	vals[FSCACHE_A_STAT_RELINQUISHES] = (unsigned int)atomic_read(&fscache_n_relinquishes);
+	vals[FSCACHE_A_STAT_INVALIDATES] = (unsigned int)atomic_read(&fscache_n_invalidates);
+	vals[FSCACHE_A_STAT_RESIZES] = (unsigned int)atomic_read(&fscache_n_resizes);
+	vals[FSCACHE_A_STAT_LRU_EXPIRED] = (unsigned int)atomic_read(&fscache_n_cookies_lru_expired);
+	vals[FSCACHE_A_STAT_READS] = (unsigned int)atomic_read(&fscache_n_read);
+	vals[FSCACHE_A_STAT_WRITES] = (unsigned int)atomic_read(&fscache_n_write);
 	return 0;
 }
 

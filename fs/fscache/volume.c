@@ -17,6 +17,8 @@ DEFINE_MUTEX(fscache_volumes_lock);
 
 /* Bumped each time a volume is unlisted; colliding acquisitions wait for it to move. */
 static atomic_t fscache_volumes_unlisted;
+/* Bumped each time a volume is listed or unlisted: a netlink dump of the list watches it. */
+atomic_t fscache_volumes_gen = ATOMIC_INIT(1);
 static atomic_t fscache_volume_debug_id;
 
 /* FNV-1a: the same on every architecture and endianness, as the backend API asks of key hashes. */
@@ -236,6 +238,7 @@ static void fscache_volume_release(struct work_struct *work)
 
 	mutex_lock(&fscache_volumes_lock);
 	list_del(&volume->proc_link);
+	atomic_inc(&fscache_volumes_gen);
 	mutex_unlock(&fscache_volumes_lock);
 	atomic_inc(&fscache_volumes_unlisted);
 	wake_up_var(&fscache_volumes_unlisted);
@@ -360,6 +363,7 @@ struct fscache_volume *__fscache_acquire_volume(const char *volume_key, const ch
 			       atomic_read(&fscache_volumes_unlisted) != unlisted);
 	}
 	list_add_tail(&volume->proc_link, &fscache_volumes);
+	atomic_inc(&fscache_volumes_gen);
 	mutex_unlock(&fscache_volumes_lock);
 
 	fscache_stat(&fscache_n_volumes);

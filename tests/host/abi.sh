@@ -37,13 +37,18 @@ exports() {	# exports SYMVERS MODULE-PATH-SUFFIX: "symbol crc" lines, sorted
 echo "TAP version 13"
 echo "1..6"
 
+# Exports of ours that the kernel's core lacks by design: the table our cachefiles.ko takes with
+# symbol_get() (include/linux/fscache-nl-core.h).  No module imports it through modversions, so it cannot
+# change what a stock module links against; any other extra export fails the set check below.
+ours_only="fscache_nl_core_ops"
+
 want=$(exports "$hdr/Module.symvers" fs/fscache/fscache)
-got=$(exports "$ours/Module.symvers" fs/fscache/fscache)
+got=$(exports "$ours/Module.symvers" fs/fscache/fscache | grep -vwF -f <(tr ' ' '\n' <<<"$ours_only") || true)
 [ "$(wc -l <<<"$want")" -ge 51 ]; ok $? "the kernel's fscache.ko exports at least the 51 symbols of 6.1 ($(wc -l <<<"$want"))"
 
 missing=$(comm -23 <(cut -d' ' -f1 <<<"$want") <(cut -d' ' -f1 <<<"$got"))
 extra=$(comm -13 <(cut -d' ' -f1 <<<"$want") <(cut -d' ' -f1 <<<"$got"))
-[ -z "$missing$extra" ]; ok $? "our fscache.ko exports the same symbol set"
+[ -z "$missing$extra" ]; ok $? "our fscache.ko exports the same symbol set (besides $ours_only)"
 [ -z "$missing" ] || sed 's/^/# missing: /' <<<"$missing"
 [ -z "$extra" ] || sed 's/^/# extra: /' <<<"$extra"
 
