@@ -2,8 +2,41 @@
 /*
  * fscache-iter: internal definitions of the cachefiles backend.
  *
- * Status: skeleton.  The module loads and registers nothing; binding a directory comes with the
- * backend (backing files, direct I/O, content map) and the netlink control plane.
+ * A cache is a directory of a local filesystem, bound over the "fscache" netlink family and owned by
+ * the kernel until it is unbound.  Each fscache volume is a directory in it, each cookie's object a
+ * file in a fan-out directory of its volume; data moves by asynchronous direct I/O and which 256 KiB
+ * granules hold data is recorded in the object's content map (content_map.c), stored with the object's
+ * metadata (meta.c).  Layout and on-disk format: Documentation/filesystems/caching/cachefiles-iter*.rst.
+ *
+ * struct cachefiles_cache: one per bound directory.
+ *	link		on cachefiles_caches, under cachefiles_caches_mutex (netlink commands run under it)
+ *	volumes, objects	under ->lock
+ *	capacity, floor_bytes, high_wmark, low_wmark	written under cachefiles_caches_mutex, read with
+ *			READ_ONCE() by the data path
+ *	state		CACHEFILES_CACHE_*, written under cachefiles_caches_mutex or by the I/O error
+ *			path with cmpxchg; the data path stops at fscache's own state first
+ *	usage, nr_objects, stats	atomics
+ *	The cache is freed by its withdrawal (unbind, socket close for an owned cache, I/O error, module
+ *	exit), which runs with cachefiles_caches_mutex held and after fscache has waited for every access.
+ *
+ * struct cachefiles_volume: one per fscache volume set up in a cache.
+ *	link		on cache->volumes, under cache->lock; whoever unlinks it frees it (free_volume or
+ *			cache withdrawal), and the two never overlap (fscache_withdraw_volume() waits for
+ *			the access free_volume runs under)
+ *	fanout[]	set once under ->fanout_lock, then read locklessly (READ_ONCE)
+ *
+ * struct cachefiles_object: one per looked-up cookie, from ->lookup_cookie() to ->withdraw_cookie().
+ *	cookie->cache_priv points at it for that time.  Data I/O runs inside a cookie access, so withdrawal
+ *	(which fscache runs with no access left) never overlaps I/O; the checkpoint work is cancelled there.
+ *	file		the open backing file; replaced under ->lock by invalidation (I/O in flight keeps its
+ *			own reference through cres->cache_priv2)
+ *	map, size	under ->lock (a spinlock: I/O completions update the map in interrupt context)
+ *	disk_state	the state recorded on disk, under ->meta_mutex
+ *	meta_mutex	serialises metadata writes: checkpoints, invalidation, resize, the final commit
+ *	cache_link	on cache->objects, under cache->lock
+ *
+ * Lock order (outermost first):
+ *	cachefiles_caches_mutex > object->meta_mutex > backing filesystem locks > cache->lock, object->lock
  */
 #ifndef _FS_CACHEFILES_INTERNAL_H
 #define _FS_CACHEFILES_INTERNAL_H
@@ -12,5 +45,235 @@
 #define pr_fmt(fmt) "cachefiles: " fmt
 
 #include <linux/fscache-cache.h>
+#include <linux/netfs.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/path.h>
+#include <linux/workqueue.h>
+#include <linux/ratelimit.h>
+#include <uapi/linux/fscache_nl.h>
+#include <trace/events/fscache.h>
+#include <trace/events/cachefiles_iter.h>
+
+#include "content_map.h"
+
+struct netlink_ext_ack;
+
+/* Fan-out directories per volume, named by the low byte of the cookie's key hash. */
+#define CACHEFILES_FANOUT		256
+/* Longest object file name we make; longer keys are hashed, the whole key kept in the metadata. */
+#define CACHEFILES_NAME_MAX		200
+/* How long an object being filled may go without a checkpoint of its content map. */
+#define CACHEFILES_CHECKPOINT_DELAY	(5 * HZ)
+/* How long a statfs() of the backing filesystem is trusted by the space check. */
+#define CACHEFILES_STATFS_TTL		(HZ / 2)
+/* Encoded maps up to this size live in the metadata xattr; bigger ones in a side file. */
+#define CACHEFILES_MAP_INLINE_MAX	2048
+/* Default limits (percent of capacity) */
+#define CACHEFILES_DEFAULT_HIGH_WMARK	95
+#define CACHEFILES_DEFAULT_LOW_WMARK	90
+#define CACHEFILES_DEFAULT_TAG		"CacheFiles"
+
+/* Names in the cache directory */
+#define CACHEFILES_GRAVEYARD		"graveyard"
+#define CACHEFILES_VOLUME_PREFIX	'V'	/* V<volume key> */
+#define CACHEFILES_FANOUT_PREFIX	'@'	/* @<2 hex digits> */
+#define CACHEFILES_OBJ_PRINTABLE	'O'	/* O<key as text> */
+#define CACHEFILES_OBJ_HEX		'X'	/* X<key in hex> */
+#define CACHEFILES_OBJ_HASHED		'H'	/* H<hash of a long key> */
+#define CACHEFILES_MAP_SUFFIX		".map"	/* side file of a big content map */
+
+/* Extended attributes (trusted.*: only an admin reads them) */
+#define CACHEFILES_XATTR_META		"trusted.fscache.meta"
+#define CACHEFILES_XATTR_VOLUME		"trusted.fscache.volume"
+
+enum cachefiles_cache_state {
+	CACHEFILES_CACHE_ACTIVE,
+	CACHEFILES_CACHE_WITHDRAWING,
+	CACHEFILES_CACHE_FAILED,
+};
+
+/* The per-cache counters, indexed by enum fscache_a_stat. */
+#define CACHEFILES_STAT_FIRST		FSCACHE_A_STAT_LOOKUPS
+#define CACHEFILES_STAT_LAST		FSCACHE_A_STAT_MAX
+#define CACHEFILES_NR_STATS		(CACHEFILES_STAT_LAST - CACHEFILES_STAT_FIRST + 1)
+
+struct cachefiles_cache {
+	struct list_head		link;
+	refcount_t			ref;		/* the list's, and a queued error work's */
+	struct fscache_cache		*fscache;
+	char				tag[FSCACHE_TAG_MAX_LEN + 1];
+	char				*dirname;	/* as bound, for reports */
+	struct path			root;		/* the cache directory */
+	struct dentry			*graveyard;
+	const struct cred		*cred;		/* backing fs access is done with these */
+	unsigned int			bsize;		/* backing fs block size */
+	u32				owner_portid;	/* nonzero: unbind when this socket closes */
+	u64				bound_at;	/* CLOCK_REALTIME ns */
+	enum cachefiles_cache_state	state;
+
+	u64				capacity;	/* bytes of data; 0 = unlimited */
+	u64				floor_bytes;	/* free space kept on the backing fs */
+	u8				floor_pct;	/* ... or as a percentage (used if set) */
+	u8				high_wmark;
+	u8				low_wmark;
+
+	spinlock_t			lock;
+	struct list_head		volumes;
+	struct list_head		objects;
+
+	atomic64_t			usage;		/* bytes of backing files (blocks) */
+	atomic64_t			nr_objects;
+	atomic64_t			stats[CACHEFILES_NR_STATS];
+
+	spinlock_t			statfs_lock;
+	unsigned long			statfs_at;	/* jiffies */
+	u64				fs_size, fs_free;
+	bool				space_low;	/* floor crossed: reported once */
+
+	struct work_struct		reap_work;	/* empties the graveyard */
+	struct work_struct		error_work;	/* withdraws after an I/O error */
+	struct ratelimit_state		ratelimit;
+};
+
+struct cachefiles_volume {
+	struct list_head		link;
+	struct cachefiles_cache		*cache;
+	struct fscache_volume		*vcookie;
+	struct dentry			*dentry;	/* V<key> */
+	struct mutex			fanout_lock;
+	struct dentry			*fanout[CACHEFILES_FANOUT];
+};
+
+enum cachefiles_disk_state {
+	CACHEFILES_DISK_CLEAN	= 1,	/* closed cleanly: metadata and map exact */
+	CACHEFILES_DISK_OPEN	= 2,	/* in use: the map is a checkpoint, data it marks is durable */
+	CACHEFILES_DISK_UNSAFE	= 3,	/* in use, and data the map marks may be changing: discard */
+};
+
+struct cachefiles_object {
+	struct fscache_cookie		*cookie;
+	struct cachefiles_volume	*volume;
+	unsigned int			debug_id;
+	u8				fanout;
+	char				name[CACHEFILES_NAME_MAX + 2];
+
+	spinlock_t			lock;
+	struct file			*file;
+	struct cachefiles_map		map;
+	unsigned long			flags;
+#define CACHEFILES_OBJECT_CHECKPOINT_QUEUED	0
+#define CACHEFILES_OBJECT_DIRTY			1	/* metadata differs from the disk's */
+#define CACHEFILES_OBJECT_SIDECAR		2	/* the disk map is in a side file */
+#define CACHEFILES_OBJECT_CULL			3	/* delete the object at withdrawal */
+#define CACHEFILES_OBJECT_WITHDRAW_ASKED	4	/* cache withdrawal asked fscache for it */
+
+	struct mutex			meta_mutex;
+	enum cachefiles_disk_state	disk_state;
+	u64				charged;	/* bytes counted in cache->usage */
+
+	struct list_head		cache_link;
+	u64				opened_at;	/* CLOCK_REALTIME ns */
+	struct delayed_work		checkpoint_work;
+};
+
+extern struct mutex cachefiles_caches_mutex;
+extern struct list_head cachefiles_caches;
+extern struct workqueue_struct *cachefiles_wq;
+extern const struct fscache_cache_ops cachefiles_cache_ops;
+extern const struct netfs_cache_ops cachefiles_netfs_ops;
+
+/* Log about a cache, ratelimited per cache. */
+#define cachefiles_warn(cache, fmt, ...)					\
+	do {									\
+		if (__ratelimit(&(cache)->ratelimit))				\
+			pr_warn("%s: " fmt "\n", (cache)->tag, ##__VA_ARGS__);	\
+	} while (0)
+
+static inline void cachefiles_stat(struct cachefiles_cache *cache, enum fscache_a_stat stat, s64 n)
+{
+	atomic64_add(n, &cache->stats[stat - CACHEFILES_STAT_FIRST]);
+}
+
+static inline struct cachefiles_object *cachefiles_cres_object(struct netfs_cache_resources *cres)
+{
+	return fscache_cres_cookie(cres)->cache_priv;
+}
+
+static inline struct file *cachefiles_cres_file(struct netfs_cache_resources *cres)
+{
+	return cres->cache_priv2;
+}
+
+/* cache.c */
+struct cachefiles_bind_params {
+	const char	*dir;
+	const char	*tag;
+	u64		capacity;
+	u64		floor_bytes;
+	u8		floor_pct;
+	u8		high_wmark;
+	u8		low_wmark;
+	u32		owner_portid;
+};
+int cachefiles_cache_bind(const struct cachefiles_bind_params *params, struct netlink_ext_ack *extack);
+void cachefiles_cache_withdraw(struct cachefiles_cache *cache);
+struct cachefiles_cache *cachefiles_cache_find(const char *tag);
+void cachefiles_cache_io_error(struct cachefiles_cache *cache, int error);
+bool cachefiles_cache_has_space(struct cachefiles_cache *cache, u64 bytes);
+void cachefiles_cache_statfs(struct cachefiles_cache *cache, bool fresh);
+void cachefiles_cache_charge(struct cachefiles_object *object);
+void cachefiles_cache_put(struct cachefiles_cache *cache);
+void cachefiles_cache_exit(void);
+
+/* volume.c */
+void cachefiles_volume_acquire(struct fscache_volume *vcookie);
+void cachefiles_volume_free(struct fscache_volume *vcookie);
+void cachefiles_volumes_withdraw(struct cachefiles_cache *cache);
+
+/* namei.c */
+struct dentry *cachefiles_dir_get(struct cachefiles_cache *cache, struct dentry *parent,
+				  const char *name);
+int cachefiles_object_name(struct cachefiles_object *object);
+struct file *cachefiles_file_open(struct cachefiles_object *object, bool *created);
+struct file *cachefiles_file_tmpfile(struct cachefiles_object *object);
+int cachefiles_file_link(struct cachefiles_object *object, struct file *file);
+int cachefiles_bury(struct cachefiles_cache *cache, struct dentry *dir, const char *name,
+		    struct inode *expect);
+void cachefiles_reap(struct work_struct *work);
+
+/* meta.c */
+int cachefiles_meta_load(struct cachefiles_object *object, struct file *file);
+int cachefiles_meta_store(struct cachefiles_object *object, enum cachefiles_disk_state state);
+int cachefiles_meta_mark_unsafe(struct cachefiles_object *object);
+void cachefiles_meta_remove_sidecar(struct cachefiles_object *object);
+
+/* object.c */
+bool cachefiles_object_lookup(struct fscache_cookie *cookie);
+void cachefiles_object_withdraw(struct fscache_cookie *cookie);
+bool cachefiles_object_invalidate(struct fscache_cookie *cookie);
+void cachefiles_object_resize(struct netfs_cache_resources *cres, loff_t new_size);
+void cachefiles_object_prepare_to_write(struct fscache_cookie *cookie);
+void cachefiles_object_queue_checkpoint(struct cachefiles_object *object);
+void cachefiles_objects_withdraw(struct cachefiles_cache *cache);
+
+/* io.c */
+bool cachefiles_begin_operation(struct netfs_cache_resources *cres, enum fscache_want_state want);
+
+/* netlink.c */
+extern atomic_t cachefiles_nl_generation;
+/* Bump the generation dumps check, when caches or objects come or go. */
+static inline void cachefiles_nl_changed(void)
+{
+	atomic_inc(&cachefiles_nl_generation);
+}
+int cachefiles_nl_init(void);
+void cachefiles_nl_exit(void);
+void cachefiles_nl_notify(struct cachefiles_cache *cache, enum fscache_event event, int error);
+
+/* proc.c */
+int cachefiles_proc_init(void);
+void cachefiles_proc_exit(void);
 
 #endif /* _FS_CACHEFILES_INTERNAL_H */

@@ -1,21 +1,62 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fscache-iter: cachefiles module setup.
+ * fscache-iter: cachefiles module setup and the backend operations it gives fscache.
  */
 #include "internal.h"
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/cachefiles_iter.h>
+#undef CREATE_TRACE_POINTS
+
 #include <linux/module.h>
+#include <net/genetlink.h>
 
 MODULE_DESCRIPTION("Cache files on a local filesystem (fscache-iter)");
 MODULE_LICENSE("GPL");
+MODULE_ALIAS_GENL_FAMILY(FSCACHE_GENL_NAME);
+
+struct workqueue_struct *cachefiles_wq;
+
+const struct fscache_cache_ops cachefiles_cache_ops = {
+	.name			= "cachefiles",
+	.acquire_volume		= cachefiles_volume_acquire,
+	.free_volume		= cachefiles_volume_free,
+	.lookup_cookie		= cachefiles_object_lookup,
+	.withdraw_cookie	= cachefiles_object_withdraw,
+	.invalidate_cookie	= cachefiles_object_invalidate,
+	.resize_cookie		= cachefiles_object_resize,
+	.begin_operation	= cachefiles_begin_operation,
+	.prepare_to_write	= cachefiles_object_prepare_to_write,
+};
 
 static int __init cachefiles_init(void)
 {
+	int ret;
+
+	cachefiles_wq = alloc_workqueue("cachefiles", WQ_UNBOUND | WQ_FREEZABLE, 0);
+	if (!cachefiles_wq)
+		return -ENOMEM;
+	ret = cachefiles_proc_init();
+	if (ret < 0)
+		goto err_wq;
+	ret = cachefiles_nl_init();
+	if (ret < 0)
+		goto err_proc;
 	return 0;
+
+err_proc:
+	cachefiles_proc_exit();
+err_wq:
+	destroy_workqueue(cachefiles_wq);
+	return ret;
 }
 module_init(cachefiles_init);
 
 static void __exit cachefiles_exit(void)
 {
+	cachefiles_nl_exit();
+	cachefiles_cache_exit();
+	cachefiles_proc_exit();
+	destroy_workqueue(cachefiles_wq);
 }
 module_exit(cachefiles_exit);

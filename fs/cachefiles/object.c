@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fscache-iter: cache objects -- lookup, coherency, invalidation, resize and withdrawal.
+ *
+ * An object lives from ->lookup_cookie() to ->withdraw_cookie(), with its backing file open all that
+ * time (the LRU in fscache decides how long an unused cookie keeps it).  Lookup checks the metadata
+ * against the cookie and starts afresh on any mismatch; invalidation swaps in an O_TMPFILE so I/O
+ * already running finishes on the old file; withdrawal writes the metadata back (or deletes the object
+ * if the netfs retired it).
+ */
+#include "internal.h"
+
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+static void cachefiles_object_checkpoint(struct work_struct *work)
+{
+	struct cachefiles_object *object =
+		container_of(to_delayed_work(work), struct cachefiles_object, checkpoint_work);
+	const struct cred *saved;
+
+	clear_bit(CACHEFILES_OBJECT_CHECKPOINT_QUEUED, &object->flags);
+	saved = override_creds(object->volume->cache->cred);
+	mutex_lock(&object->meta_mutex);
+	if (object->disk_state != CACHEFILES_DISK_UNSAFE || object->map.dirty)
+		cachefiles_meta_store(object, CACHEFILES_DISK_OPEN);
+	cachefiles_cache_charge(object);
+	mutex_unlock(&object->meta_mutex);
+	revert_creds(saved);
+}
+
+static struct cachefiles_object *cachefiles_object_alloc(struct fscache_cookie *cookie,
+							 struct cachefiles_volume *volume)
+{
+	struct cachefiles_object *object;
+
+	object = kzalloc(sizeof(*object), GFP_KERNEL);
+	if (!object)
+		return NULL;
+	object->cookie = cookie;
+	object->volume = volume;
+	object->debug_id = cookie->debug_id;
+	spin_lock_init(&object->lock);
+	mutex_init(&object->meta_mutex);
+	INIT_LIST_HEAD(&object->cache_link);
+	INIT_DELAYED_WORK(&object->checkpoint_work, cachefiles_object_checkpoint);
+	cachefiles_object_name(object);
+	return object;
+}
+
+static void cachefiles_object_free(struct cachefiles_object *object)
+{
+	cachefiles_map_free(&object->map);
+	kfree(object);
+}
+
+/* Open the backing file; keep its content if its metadata matches the cookie, else start afresh. */
+static struct file *cachefiles_object_open(struct cachefiles_object *object, bool *fresh)
+{
+	struct cachefiles_cache *cache = object->volume->cache;
+	struct file *file;
+	bool created;
+	int ret, tries = 0;
+
+again:
+	file = cachefiles_file_open(object, &created);
+	if (IS_ERR(file) || created) {
+		*fresh = true;
+		return file;
+	}
+	ret = cachefiles_meta_load(object, file);
+	if (ret == 0) {
+		*fresh = false;
+		trace_cachefiles_iter_lookup(object->debug_id, cachefiles_trace_lookup_hit, 0);
+		return file;
+	}
+	trace_cachefiles_iter_lookup(object->debug_id, cachefiles_trace_lookup_discarded, ret);
+	if (ret == -ENOMEM) {
+		fput(file);
+		return ERR_PTR(ret);
+	}
+	if (ret == -ESTALE)
+		cachefiles_stat(cache, FSCACHE_A_STAT_STALE, 1);
+	/* Out of date, damaged or never finished: bury it and make a new one. */
+	ret = cachefiles_bury(cache, object->volume->fanout[object->fanout], object->name,
+			      file_inode(file));
+	fput(file);
+	cachefiles_meta_remove_sidecar(object);
+	if ((ret < 0 && ret != -ENOENT) || ++tries > 1)
+		return ERR_PTR(ret < 0 ? ret : -ESTALE);
+	goto again;
+}
+
+/**
+ * cachefiles_object_lookup - Find or create a cookie's object (->lookup_cookie)
+ * @cookie: The cookie, inside a lookup access
+ *
+ * Context: process context (a dispatcher thread or the netfs's caller).
+ * Return: true if the cookie now has an object.
+ */
+bool cachefiles_object_lookup(struct fscache_cookie *cookie)
+{
+	struct cachefiles_volume *volume = cookie->volume->cache_priv;
+	struct cachefiles_cache *cache;
+	struct cachefiles_object *object;
+	const struct cred *saved;
+	struct file *file;
+	bool fresh;
+	int ret;
+
+	if (!volume)
+		return false;
+	cache = volume->cache;
+	object = cachefiles_object_alloc(cookie, volume);
+	if (!object)
+		return false;
+
+	saved = override_creds(cache->cred);
+	file = cachefiles_object_open(object, &fresh);
+	revert_creds(saved);
+	if (IS_ERR(file)) {
+		trace_cachefiles_iter_lookup(object->debug_id, cachefiles_trace_lookup_failed,
+					     PTR_ERR(file));
+		cachefiles_warn(cache, "lookup of %s failed: %ld", object->name, PTR_ERR(file));
+		goto fail;
+	}
+	if (fresh) {
+		ret = cachefiles_map_init(&object->map, cookie->object_size, GFP_KERNEL);
+		if (ret < 0) {
+			fput(file);
+			goto fail;
+		}
+		cachefiles_stat(cache, FSCACHE_A_STAT_CREATES, 1);
+		trace_cachefiles_iter_lookup(object->debug_id, cachefiles_trace_lookup_created, 0);
+	}
+	cachefiles_stat(cache, FSCACHE_A_STAT_LOOKUPS, 1);
+
+	object->file = file;
+	object->opened_at = ktime_get_real_ns();
+	spin_lock(&cache->lock);
+	list_add_tail(&object->cache_link, &cache->objects);
+	spin_unlock(&cache->lock);
+	cachefiles_nl_changed();
+	if (fresh)
+		atomic64_inc(&cache->nr_objects);
+	cachefiles_cache_charge(object);
+	fscache_count_object(cache->fscache);
+	cookie->cache_priv = object;
+	if (fresh)
+		fscache_cookie_lookup_negative(cookie);
+	return true;
+
+fail:
+	cachefiles_object_free(object);
+	return false;
+}
+
+/**
+ * cachefiles_object_queue_checkpoint - Have an object's map written within a few seconds
+ * @object: The object, whose map has changed
+ *
+ * Context: any.
+ */
+void cachefiles_object_queue_checkpoint(struct cachefiles_object *object)
+{
+	if (test_and_set_bit(CACHEFILES_OBJECT_CHECKPOINT_QUEUED, &object->flags))
+		return;
+	queue_delayed_work(cachefiles_wq, &object->checkpoint_work, CACHEFILES_CHECKPOINT_DELAY);
+}
+
+/**
+ * cachefiles_object_withdraw - Detach an object from its cookie and close it (->withdraw_cookie)
+ * @cookie: The cookie, with no access left
+ *
+ * Context: process context.
+ */
+void cachefiles_object_withdraw(struct fscache_cookie *cookie)
+{
+	struct cachefiles_object *object = cookie->cache_priv;
+	struct cachefiles_cache *cache = object->volume->cache;
+	const struct cred *saved;
+	bool delete;
+	int ret = 0;
+
+	cancel_delayed_work_sync(&object->checkpoint_work);
+
+	delete = test_bit(FSCACHE_COOKIE_RETIRED, &cookie->flags) ||
+		 test_bit(CACHEFILES_OBJECT_CULL, &object->flags);
+	saved = override_creds(cache->cred);
+	mutex_lock(&object->meta_mutex);
+	if (delete) {
+		ret = cachefiles_bury(cache, object->volume->fanout[object->fanout], object->name,
+				      file_inode(object->file));
+		if (test_bit(CACHEFILES_OBJECT_SIDECAR, &object->flags))
+			cachefiles_meta_remove_sidecar(object);
+	} else if (object->disk_state != CACHEFILES_DISK_CLEAN || object->map.dirty ||
+		   test_bit(CACHEFILES_OBJECT_DIRTY, &object->flags) ||
+		   test_bit(FSCACHE_COOKIE_NEEDS_UPDATE, &cookie->flags)) {
+		ret = cachefiles_meta_store(object, CACHEFILES_DISK_CLEAN);
+		if (ret < 0)
+			cachefiles_warn(cache, "cannot write the metadata of %s: %d", object->name, ret);
+	}
+	cachefiles_cache_charge(object);
+	mutex_unlock(&object->meta_mutex);
+	revert_creds(saved);
+	trace_cachefiles_iter_withdraw(object->debug_id, delete ? cachefiles_trace_withdraw_delete :
+				       cachefiles_trace_withdraw_commit, ret);
+
+	spin_lock(&cache->lock);
+	list_del_init(&object->cache_link);
+	spin_unlock(&cache->lock);
+	cachefiles_nl_changed();
+
+	if (delete) {
+		atomic64_sub(object->charged, &cache->usage);
+		atomic64_dec(&cache->nr_objects);
+	}
+	cookie->cache_priv = NULL;
+	fput(object->file);
+	cachefiles_object_free(object);
+	fscache_uncount_object(cache->fscache);
+}
+
+/**
+ * cachefiles_object_invalidate - Replace an object's content with nothing (->invalidate_cookie)
+ * @cookie: The cookie, in INVALIDATING, with the new aux data and size already set
+ *
+ * The new content is an O_TMPFILE: I/O still running on the old file completes there and is
+ * forgotten; the name is then moved over to the new file.
+ *
+ * Context: process context.
+ * Return: true on success (I/O resumes), false if caching must stop for this cookie.
+ */
+bool cachefiles_object_invalidate(struct fscache_cookie *cookie)
+{
+	struct cachefiles_object *object = cookie->cache_priv;
+	struct cachefiles_cache *cache = object->volume->cache;
+	struct cachefiles_map map, old_map;
+	struct file *file, *old;
+	const struct cred *saved;
+	int ret;
+
+	ret = cachefiles_map_init(&map, cookie->object_size, GFP_KERNEL);
+	if (ret < 0)
+		return false;
+	saved = override_creds(cache->cred);
+	file = cachefiles_file_tmpfile(object);
+	if (IS_ERR(file)) {
+		revert_creds(saved);
+		trace_cachefiles_iter_invalidate(object->debug_id, cookie->object_size,
+						 PTR_ERR(file));
+		cachefiles_map_free(&map);
+		cachefiles_warn(cache, "cannot invalidate %s: %ld", object->name, PTR_ERR(file));
+		return false;
+	}
+
+	mutex_lock(&object->meta_mutex);
+	spin_lock_irq(&object->lock);
+	old = object->file;
+	old_map = object->map;
+	object->file = file;
+	object->map = map;
+	spin_unlock_irq(&object->lock);
+	object->disk_state = 0;
+
+	ret = cachefiles_file_link(object, file);
+	if (ret < 0)
+		cachefiles_warn(cache, "cannot link the new content of %s: %d", object->name, ret);
+	if (test_and_clear_bit(CACHEFILES_OBJECT_SIDECAR, &object->flags))
+		cachefiles_meta_remove_sidecar(object);
+	/* The old file's blocks leave the cache with it. */
+	atomic64_sub(object->charged, &cache->usage);
+	object->charged = 0;
+	cachefiles_cache_charge(object);
+	mutex_unlock(&object->meta_mutex);
+	revert_creds(saved);
+	fput(old);
+	cachefiles_map_free(&old_map);
+	cachefiles_stat(cache, FSCACHE_A_STAT_INVALIDATIONS, 1);
+	trace_cachefiles_iter_invalidate(object->debug_id, cookie->object_size, ret);
+	fscache_resume_after_invalidation(cookie);
+	return true;
+}
+
+/**
+ * cachefiles_object_resize - Change an object's size (->resize_cookie)
+ * @cres: The operation (begun with FSCACHE_WANT_PARAMS)
+ * @new_size: The netfs file's new size
+ *
+ * Shrinking cuts the backing file and drops the granules past the new size; data the disk map claims
+ * is being removed, so the object is marked unsafe on disk first.
+ *
+ * Context: process context.
+ */
+void cachefiles_object_resize(struct netfs_cache_resources *cres, loff_t new_size)
+{
+	struct cachefiles_object *object = cachefiles_cres_object(cres);
+	struct cachefiles_cache *cache = object->volume->cache;
+	struct file *file = cachefiles_cres_file(cres);
+	const struct cred *saved;
+	loff_t old_size;
+	int ret = 0;
+
+	if (!file || file != READ_ONCE(object->file))
+		return;
+	saved = override_creds(cache->cred);
+	mutex_lock(&object->meta_mutex);
+	old_size = object->map.size;
+	if (new_size < old_size) {
+		ret = cachefiles_meta_mark_unsafe(object);
+		if (ret == 0 && i_size_read(file_inode(file)) > new_size)
+			ret = vfs_truncate(&file->f_path, new_size);
+	}
+	if (ret == 0 && new_size != old_size) {
+		spin_lock_irq(&object->lock);
+		ret = cachefiles_map_resize(&object->map, new_size, GFP_ATOMIC);
+		spin_unlock_irq(&object->lock);
+		trace_cachefiles_iter_map(object->debug_id, cachefiles_trace_map_resize, new_size, 0,
+					  object->map.nr_set);
+	}
+	if (ret == 0)
+		cachefiles_cache_charge(object);
+	mutex_unlock(&object->meta_mutex);
+	revert_creds(saved);
+
+	if (ret < 0) {
+		cachefiles_warn(cache, "cannot resize %s: %d", object->name, ret);
+		if (ret == -EIO)
+			cachefiles_cache_io_error(cache, ret);
+		return;
+	}
+	cachefiles_object_queue_checkpoint(object);
+}
+
+/**
+ * cachefiles_object_prepare_to_write - The netfs is about to modify the file (->prepare_to_write)
+ * @cookie: The cookie
+ *
+ * Local writes will rewrite cached data: the disk must not vouch for it until the next checkpoint.
+ *
+ * Context: process context.
+ */
+void cachefiles_object_prepare_to_write(struct fscache_cookie *cookie)
+{
+	struct cachefiles_object *object = cookie->cache_priv;
+	const struct cred *saved;
+
+	if (!object)
+		return;
+	saved = override_creds(object->volume->cache->cred);
+	mutex_lock(&object->meta_mutex);
+	cachefiles_meta_mark_unsafe(object);
+	mutex_unlock(&object->meta_mutex);
+	revert_creds(saved);
+	set_bit(CACHEFILES_OBJECT_DIRTY, &object->flags);
+}
+
+/**
+ * cachefiles_objects_withdraw - Ask fscache to withdraw every object of a cache
+ * @cache: The cache, no longer live
+ */
+void cachefiles_objects_withdraw(struct cachefiles_cache *cache)
+{
+	struct cachefiles_object *object;
+	struct fscache_cookie *cookie;
+
+	for (;;) {
+		spin_lock(&cache->lock);
+		cookie = NULL;
+		list_for_each_entry(object, &cache->objects, cache_link) {
+			/* Ask once; fscache_wait_for_objects() waits for the rest. */
+			if (test_and_set_bit(CACHEFILES_OBJECT_WITHDRAW_ASKED, &object->flags))
+				continue;
+			cookie = fscache_get_cookie(object->cookie, fscache_cookie_get_attach_object);
+			break;
+		}
+		spin_unlock(&cache->lock);
+		if (!cookie)
+			break;
+		fscache_withdraw_cookie(cookie);
+		fscache_put_cookie(cookie, fscache_cookie_put_object);
+		cond_resched();
+	}
+}
