@@ -91,6 +91,8 @@ enum fscache_a {
 	FSCACHE_A_EVENT_TYPE,		/* u8, enum fscache_event */
 	FSCACHE_A_EVENT_ERRNO,		/* s32, for FSCACHE_EVENT_IO_ERROR */
 
+	FSCACHE_A_CACHE_FORCE,		/* flag: unbind even while files use the cache */
+
 	__FSCACHE_A_CNT,
 	FSCACHE_A_MAX = (__FSCACHE_A_CNT - 1)
 };
