@@ -117,9 +117,15 @@ rc=$?
 uptime_cs t1
 echo "# script: exit status $rc, $(secs $((t1 - t0))) s" >&3
 
-# Teardown the script may have left: shares, then the cache disk (the script's EXIT trap has already
-# stopped the daemon it started).
+# Teardown the script may have left: shares, then our caches (the kernel holds them until unbound), then
+# the cache disk (the script's EXIT trap has already stopped the daemon it started).
 for m in /mnt/share /mnt/raw /mnt/cache; do
+	if [ "$m" = /mnt/cache ] && [ -r /proc/fs/cachefiles ]; then
+		for tag in $(awk '/^[^ ]/ { print $1 }' /proc/fs/cachefiles); do
+			"$FSC_REPO/tools/fscachectl/fscachectl" cache unbind tag "$tag" ||
+				echo "# teardown: unbinding cache $tag failed" >&3
+		done
+	fi
 	if is_mounted "$m"; then
 		umount "$m" || echo "# teardown: umount $m failed" >&3
 	fi

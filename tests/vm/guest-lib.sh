@@ -201,18 +201,30 @@ _fsc_daemon_binds() {
 	return 1
 }
 
-# Binding our cachefiles.  Replace this function (here, or define it in a suite before calling
-# fsc_bind_cache) once fscachectl can do it.
-if ! declare -F fsc_bind_cache_ours >/dev/null; then
-	fsc_bind_cache_ours() {
-		FSC_BIND_REASON="not yet implemented: binding through fscachectl"
-		return 2
-	}
-fi
+# Binding our cachefiles: fscachectl over the "fscache" netlink family; the kernel owns the cache from
+# then on.  FSC_BIND_ARGS adds words to the bind command (capacity, floor...).
+FSC_FSCACHECTL=${FSC_FSCACHECTL:-$FSC_REPO/tools/fscachectl/fscachectl}
+fsc_bind_cache_ours() {
+	local out
+	# shellcheck disable=SC2086  # a list of words
+	if ! out=$("$FSC_FSCACHECTL" cache bind "$FSC_CACHE_DIR" tag "$FSC_CACHE_TAG" ${FSC_BIND_ARGS:-} 2>&1); then
+		FSC_BIND_REASON="fscachectl cache bind failed: $out"
+		return 1
+	fi
+	_fsc_ours_bound=1
+	if ! fsc_wait_for "$FSC_BIND_DEADLINE" fsc_cache_active "$FSC_CACHE_TAG"; then
+		FSC_BIND_REASON="cache '$FSC_CACHE_TAG' not active after fscachectl bound it"
+		return 1
+	fi
+}
 
 # fsc_unbind_cache: withdraw the cache the harness bound (stock: stop cachefilesd, which closes
 # /dev/cachefiles) and wait until it is no longer listed as active.
 fsc_unbind_cache() {
+	if [ -n "${_fsc_ours_bound:-}" ]; then
+		"$FSC_FSCACHECTL" cache unbind tag "$FSC_CACHE_TAG" || return 1
+		_fsc_ours_bound=""
+	fi
 	if [ -n "$_fsc_cachefilesd_pid" ]; then
 		kill "$_fsc_cachefilesd_pid" 2>/dev/null
 		wait "$_fsc_cachefilesd_pid" 2>/dev/null
