@@ -26,7 +26,7 @@ static void cache_help(void)
 	       "       fscachectl cache set tag TAG [capacity SIZE] [floor SIZE|PCT%%] [high PCT]"
 	       " [low PCT]\n"
 	       "       fscachectl cache show [tag TAG]\n"
-	       "       fscachectl cache unbind [tag] TAG\n"
+	       "       fscachectl cache unbind [tag] TAG [force]\n"
 	       "       fscachectl cache cull tag TAG [target SIZE]\n"
 	       "       fscachectl cache cull tag TAG volume KEY cookie HEXKEY\n"
 	       "       fscachectl bind DIR [tag TAG] [capacity SIZE] ...   (cache bind)\n"
@@ -36,6 +36,7 @@ static void cache_help(void)
 	       "        1G = 1GiB = 1073741824 bytes; capacity 0 means no limit\n"
 	       "PCT  := whole percent; floor 0..50%% of the backing filesystem, high and low 1..100\n"
 	       "owned:  stay attached; the cache is unbound when this process exits\n"
+	       "force:  unbind even while files use the cache (refused otherwise)\n"
 	       "cull without a target culls down to the low watermark of the capacity\n");
 }
 
@@ -491,40 +492,58 @@ static int cache_show(struct fsc_args *a)
 	return ret;
 }
 
-static int tag_only(struct fsc_args *a, const char *cmd, char *tag)
+/* fsc_cache_unbind_parse - "[tag] TAG [force]". */
+int fsc_cache_unbind_parse(struct fsc_args *a, char *tag, bool *force)
 {
 	const char *arg = fsc_arg_next(a);
 	int ret;
 
+	*force = false;
 	if (fsc_kw(arg, "tag"))
 		arg = fsc_arg_next(a);
 	if (!arg)
-		return fsc_usage_error(a->object, "%s needs a tag", cmd);
+		return fsc_usage_error(a->object, "unbind needs a tag");
 	ret = tag_arg(a, tag, arg);
 	if (ret)
 		return ret;
 	arg = fsc_arg_next(a);
+	if (fsc_kw(arg, "force")) {
+		*force = true;
+		arg = fsc_arg_next(a);
+	}
 	if (arg)
 		return fsc_usage_error(a->object, "unexpected '%s'", arg);
 	return 0;
+}
+
+/*
+ * fsc_cache_unbind_msg - CACHE_UNBIND of @tag; with @force even while files use the cache (the
+ * kernel refuses with EBUSY otherwise).
+ */
+struct nlmsghdr *fsc_cache_unbind_msg(void *buf, uint16_t family, const char *tag, bool force)
+{
+	struct nlmsghdr *nlh = fsc_msg_start(buf, family, FSCACHE_CMD_CACHE_UNBIND, 0);
+
+	mnl_attr_put_strz(nlh, FSCACHE_A_CACHE_TAG, tag);
+	if (force)
+		mnl_attr_put(nlh, FSCACHE_A_CACHE_FORCE, 0, NULL);
+	return nlh;
 }
 
 static int cache_unbind(struct fsc_args *a)
 {
 	char tag[FSCACHE_TAG_MAX_LEN + 1];
 	char buf[FSC_SEND_BUF_SIZE];
-	struct nlmsghdr *nlh;
 	struct fsc_nl nl;
+	bool force;
 	int ret;
 
-	ret = tag_only(a, "unbind", tag);
+	ret = fsc_cache_unbind_parse(a, tag, &force);
 	if (ret)
 		return ret;
 	if (fsc_nl_open(&nl))
 		return FSC_EXIT_KERNEL;
-	nlh = fsc_msg_start(buf, nl.family, FSCACHE_CMD_CACHE_UNBIND, 0);
-	mnl_attr_put_strz(nlh, FSCACHE_A_CACHE_TAG, tag);
-	ret = fsc_nl_request(&nl, nlh, NULL, NULL);
+	ret = fsc_nl_request(&nl, fsc_cache_unbind_msg(buf, nl.family, tag, force), NULL, NULL);
 	fsc_nl_close(&nl);
 	return ret ? fsc_nl_error(ret) : FSC_EXIT_OK;
 }

@@ -191,6 +191,8 @@ struct fsc_bind_req {
 int fsc_cache_bind_parse(struct fsc_args *a, struct fsc_bind_req *r);
 struct nlmsghdr *fsc_cache_bind_msg(void *buf, uint16_t family, const struct fsc_bind_req *r);
 void fsc_limits_put(struct nlmsghdr *nlh, const struct fsc_limits *lim);
+int fsc_cache_unbind_parse(struct fsc_args *a, char *tag, bool *force);
+struct nlmsghdr *fsc_cache_unbind_msg(void *buf, uint16_t family, const char *tag, bool force);
 void fsc_cache_print(const struct nlattr **tb);
 int fsc_cache_print_msg(const struct nlmsghdr *nlh, void *data);
 int fsc_cmd_cache(struct fsc_args *a);

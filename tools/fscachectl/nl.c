@@ -50,6 +50,7 @@ static const enum mnl_attr_data_type fsc_attr_types[FSCACHE_A_MAX + 1] = {
 	[FSCACHE_A_STATS]		= MNL_TYPE_NESTED,
 	[FSCACHE_A_EVENT_TYPE]		= MNL_TYPE_U8,
 	[FSCACHE_A_EVENT_ERRNO]		= MNL_TYPE_U32,
+	[FSCACHE_A_CACHE_FORCE]		= MNL_TYPE_FLAG,
 };
 
 /*

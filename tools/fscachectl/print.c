@@ -481,6 +481,7 @@ static const char *const attrs[] = {
 	[FSCACHE_A_STATS]		= "stats",
 	[FSCACHE_A_EVENT_TYPE]		= "event-type",
 	[FSCACHE_A_EVENT_ERRNO]		= "event-errno",
+	[FSCACHE_A_CACHE_FORCE]		= "cache-force",
 };
 
 static const char *const cookie_flags[FSC_COOKIE_FLAG_BITS] = {

@@ -115,6 +115,25 @@ static void test_bind_msg(void)
 	       "CACHE_BIND: only what was given (no tag: the kernel's default applies)");
 }
 
+static void test_unbind_msg(void)
+{
+	struct nlmsghdr *nlh;
+	struct seen s = {};
+
+	nlh = fsc_cache_unbind_msg(bufmem, FAMILY, "t1", false);
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), seen_cb, &s);
+	tap_ok(genl_of(nlh)->cmd == FSCACHE_CMD_CACHE_UNBIND && s.n == 1 &&
+	       attr_is_str(s.tb[FSCACHE_A_CACHE_TAG], "t1"), "CACHE_UNBIND: the tag alone");
+
+	memset(&s, 0, sizeof(s));
+	nlh = fsc_cache_unbind_msg(bufmem, FAMILY, "t1", true);
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), seen_cb, &s);
+	tap_ok(s.n == 2 && attr_is_str(s.tb[FSCACHE_A_CACHE_TAG], "t1") &&
+	       s.tb[FSCACHE_A_CACHE_FORCE] &&
+	       !mnl_attr_validate(s.tb[FSCACHE_A_CACHE_FORCE], MNL_TYPE_FLAG),
+	       "CACHE_UNBIND force: the tag and the FORCE flag");
+}
+
 static void test_filter_msg(void)
 {
 	struct nlmsghdr *nlh;
@@ -602,6 +621,7 @@ static void test_family(void)
 void test_msg(void)
 {
 	test_bind_msg();
+	test_unbind_msg();
 	test_filter_msg();
 	test_cache_reply();
 	test_cache_reply_odd();

@@ -355,6 +355,48 @@ static void test_filters(void)
 	free(err);
 }
 
+static void test_unbind_args(void)
+{
+	static const struct {
+		const char *argv[4];
+		int ret;
+		bool force;
+		const char *what;
+	} cases[] = {
+		{ { "t1" }, 0, false, "unbind TAG" },
+		{ { "tag", "t1" }, 0, false, "unbind tag TAG" },
+		{ { "t1", "force" }, 0, true, "unbind TAG force" },
+		{ { "tag", "t1", "force" }, 0, true, "unbind tag TAG force" },
+		{ { "t1", "forced" }, FSC_EXIT_USAGE, false, "unbind TAG forced is a usage error" },
+		{ { "t1", "force", "x" }, FSC_EXIT_USAGE, false, "a word after force is a usage error" },
+		{ { "tag" }, FSC_EXIT_USAGE, false, "unbind tag without the tag is a usage error" },
+		{ { NULL }, FSC_EXIT_USAGE, false, "unbind alone is a usage error" },
+	};
+	char tag[FSCACHE_TAG_MAX_LEN + 1];
+	struct tap_capture cap;
+	struct fsc_args a;
+	size_t i;
+
+	for (i = 0; i < FSC_ARRAY_SIZE(cases); i++) {
+		char *argv[4];
+		bool force = !cases[i].force;
+		char *err;
+		int ret;
+
+		memcpy(argv, cases[i].argv, sizeof(argv));
+		tap_args(&a, "cache", argv);
+		tap_capture_err(&cap);
+		ret = fsc_cache_unbind_parse(&a, tag, &force);
+		err = tap_capture_end(&cap);
+		if (cases[i].ret)
+			tap_ok(ret == cases[i].ret && *err, "%s", cases[i].what);
+		else
+			tap_ok(ret == 0 && !strcmp(tag, "t1") && force == cases[i].force && !*err,
+			       "%s", cases[i].what);
+		free(err);
+	}
+}
+
 void test_parse(void)
 {
 	test_sizes();
@@ -364,5 +406,6 @@ void test_parse(void)
 	test_keywords();
 	test_tags();
 	test_bind_args();
+	test_unbind_args();
 	test_filters();
 }
