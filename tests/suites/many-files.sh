@@ -4,6 +4,11 @@
 # many-files: 10000 files opened, read and closed through the cache, twice, with an unmount between; every
 # file reads right both times, the second pass comes from the cache, and after the last unmount every
 # cookie and volume has been torn down (the counters of /proc/fs/fscache/stats return to where they were).
+#
+# Argument: FILES=N, how many files (default 10000; the debug matrix reads fewer).  Host side:
+# many-files.prepare.sh.  The guest runs from its initramfs (busybox has all the suite runs), which
+# spares the debug kernel seconds per exec from a 9p root.
+# vm-root: initramfs
 # vm-timeout: 1200
 
 tap_plan 8
@@ -18,6 +23,7 @@ tap_ok 0 "bind a cache ($FSC_BACKEND backend)"
 fsc_mount_share || { tap_ok 1 "mount"; tap_skip_rest 6 "no mount"; exit 0; }
 want=$(cd "$FSC_RAW" && find . -type f | sort | xargs sha256sum | sha256sum)
 n=$(cd "$FSC_RAW" && find . -type f | wc -l)
+tap_diag "$n files (FILES=${FSC_ARG_FILES:-10000})"
 
 got=$(cd "$FSC_SHARE" && find . -type f | sort | xargs sha256sum | sha256sum)
 tap_is "$got" "$want" "pass 1: all $n files read right"
