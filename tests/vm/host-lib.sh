@@ -250,15 +250,19 @@ vm_stage_prog() {
 
 # vm_stage_initramfs_root STAGE RUNDIR SCRIPT: everything a guest without the host's root needs, each
 # file at its host path so that params and scripts work unchanged: busybox's applets, the host programs
-# (VM_INITRAMFS_PROGS and the script's "# vm-bin:"), VM_INITRAMFS_FILES, tests/vm and tests/suites, the
-# run's params and script copy, the mode's (and both variants') fscache.ko and cachefiles.ko, and the
-# kernel's modules of VM_INITRAMFS_MODULES as a module tree of their own (depmod'ed) at VM_MODBASE.
+# (VM_INITRAMFS_PROGS, the script's "# vm-bin:", our fscachectl once built), VM_INITRAMFS_FILES,
+# tests/vm and tests/suites, the run's params and script copy, the mode's (and both variants')
+# fscache.ko and cachefiles.ko, and the kernel's modules of VM_INITRAMFS_MODULES as a module tree of
+# their own (depmod'ed) at VM_MODBASE.
 vm_stage_initramfs_root() {
 	local stage=$1 run=$2 script=$3 prog f tree
 	mkdir -p "$stage"/{etc,root,tmp,run,var/tmp,mnt/cache,mnt/share,mnt/raw}
 	for prog in $VM_INITRAMFS_PROGS $(sed -n 's/^# vm-bin: *//p' "$script"); do
 		vm_stage_prog "$stage" "$prog" || return 1
 	done
+	# Our fscachectl, once built, binds our cachefiles (FSC_FSCACHECTL in guest-lib.sh).
+	f=$VM_REPO/tools/fscachectl/fscachectl
+	[ ! -x "$f" ] || vm_stage_prog "$stage" "$f" || return 1
 	# /init runs /bin/bash, which is /usr/bin/bash on a merged-/usr host.
 	[ -e "$stage/bin/bash" ] || ln -s "$(realpath "$(PATH=$VM_HOST_PATH command -v bash)")" "$stage/bin/bash" ||
 		return 1
