@@ -16,13 +16,80 @@
 #include <linux/xattr.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/crc32.h>
 #include <net/netlink.h>
 
 DEFINE_MUTEX(cachefiles_caches_mutex);
 LIST_HEAD(cachefiles_caches);
 
-/* Every object costs an inode, a directory entry and its metadata besides its data blocks. */
-#define CACHEFILES_OBJECT_OVERHEAD	4096
+#define CACHEFILES_USAGE_MAGIC		0x55435346	/* "FSCU" little-endian */
+#define CACHEFILES_USAGE_VERSION	1
+
+/* The cache directory's record of what it holds (trusted.fscache.usage), little-endian. */
+struct cachefiles_usage_disk {
+	__le32	magic;
+	u8	version;
+	u8	clean;		/* written by a clean unbind: the counts are exact */
+	u8	reserved[2];
+	__le64	usage;		/* bytes, as cache->usage */
+	__le64	objects;
+	__le32	crc;		/* crc32c of the record with this field zero */
+	__le32	reserved2;
+} __packed;
+
+static u32 cachefiles_usage_crc(struct cachefiles_usage_disk *rec)
+{
+	struct cachefiles_usage_disk tmp = *rec;
+
+	tmp.crc = 0;
+	return __crc32c_le(~0U, (const unsigned char *)&tmp, sizeof(tmp));
+}
+
+/*
+ * Bind: take the counts a clean unbind left, then mark them stale on disk until the next clean
+ * unbind; without clean counts, count in the background.  Context: cache credentials, write access.
+ */
+static void cachefiles_usage_load(struct cachefiles_cache *cache)
+{
+	struct cachefiles_usage_disk rec;
+	ssize_t len;
+
+	len = vfs_getxattr(&init_user_ns, cache->root.dentry, CACHEFILES_XATTR_USAGE, &rec,
+			   sizeof(rec));
+	if (len == sizeof(rec) && le32_to_cpu(rec.magic) == CACHEFILES_USAGE_MAGIC &&
+	    rec.version == CACHEFILES_USAGE_VERSION && rec.clean &&
+	    le32_to_cpu(rec.crc) == cachefiles_usage_crc(&rec)) {
+		atomic64_set(&cache->usage, le64_to_cpu(rec.usage));
+		atomic64_set(&cache->nr_objects, le64_to_cpu(rec.objects));
+		cache->usage_known = true;
+		rec.clean = 0;
+		rec.crc = cpu_to_le32(cachefiles_usage_crc(&rec));
+		vfs_setxattr(&init_user_ns, cache->root.dentry, CACHEFILES_XATTR_USAGE, &rec,
+			     sizeof(rec), 0);
+	} else {
+		vfs_removexattr(&init_user_ns, cache->root.dentry, CACHEFILES_XATTR_USAGE);
+		queue_work(cachefiles_wq, &cache->scan_work);
+	}
+}
+
+/* Clean unbind: record the counts, if they are known. */
+static void cachefiles_usage_store(struct cachefiles_cache *cache)
+{
+	struct cachefiles_usage_disk rec = {
+		.magic		= cpu_to_le32(CACHEFILES_USAGE_MAGIC),
+		.version	= CACHEFILES_USAGE_VERSION,
+		.clean		= 1,
+		.usage		= cpu_to_le64(atomic64_read(&cache->usage)),
+		.objects	= cpu_to_le64(atomic64_read(&cache->nr_objects)),
+	};
+	const struct cred *saved;
+
+	if (!READ_ONCE(cache->usage_known) || cachefiles_begin_change(cache, &saved) < 0)
+		return;
+	rec.crc = cpu_to_le32(cachefiles_usage_crc(&rec));
+	vfs_setxattr(&init_user_ns, cache->root.dentry, CACHEFILES_XATTR_USAGE, &rec, sizeof(rec), 0);
+	cachefiles_end_change(cache, saved);
+}
 
 void cachefiles_cache_put(struct cachefiles_cache *cache)
 {
@@ -141,11 +208,8 @@ no_space:
 void cachefiles_cache_charge(struct cachefiles_object *object)
 {
 	struct cachefiles_cache *cache = object->volume->cache;
-	struct file *file = object->file;
-	u64 now = CACHEFILES_OBJECT_OVERHEAD;
+	u64 now = cachefiles_file_bytes(object->file);
 
-	if (file)
-		now += (u64)READ_ONCE(file_inode(file)->i_blocks) << SECTOR_SHIFT;
 	atomic64_add(now - object->charged, &cache->usage);
 	object->charged = now;
 }
@@ -280,6 +344,7 @@ int cachefiles_cache_bind(const struct cachefiles_bind_params *params, struct ne
 	spin_lock_init(&cache->lock);
 	spin_lock_init(&cache->statfs_lock);
 	INIT_WORK(&cache->reap_work, cachefiles_reap);
+	INIT_WORK(&cache->scan_work, cachefiles_scan);
 	INIT_WORK(&cache->error_work, cachefiles_cache_error_work);
 	ratelimit_state_init(&cache->ratelimit, 5 * HZ, 10);
 	strscpy(cache->tag, params->tag, sizeof(cache->tag));
@@ -312,6 +377,11 @@ int cachefiles_cache_bind(const struct cachefiles_bind_params *params, struct ne
 	}
 	cache->bsize = i_blocksize(d_inode(cache->root.dentry));
 
+	ret = mnt_want_write(cache->root.mnt);
+	if (ret < 0) {
+		NL_SET_ERR_MSG(extack, "cache directory is on a read-only filesystem");
+		goto err_path;
+	}
 	saved = override_creds(cache->cred);
 	ret = cachefiles_cache_check_fs(cache, extack);
 	if (ret == 0) {
@@ -323,8 +393,14 @@ int cachefiles_cache_bind(const struct cachefiles_bind_params *params, struct ne
 		}
 	}
 	revert_creds(saved);
+	mnt_drop_write(cache->root.mnt);
 	if (ret < 0)
 		goto err_path;
+
+	if (cachefiles_begin_change(cache, &saved) == 0) {
+		cachefiles_usage_load(cache);
+		cachefiles_end_change(cache, saved);
+	}
 
 	fscache = fscache_acquire_cache(cache->tag);
 	if (IS_ERR(fscache)) {
@@ -345,6 +421,8 @@ int cachefiles_cache_bind(const struct cachefiles_bind_params *params, struct ne
 	}
 
 	list_add_tail(&cache->link, &cachefiles_caches);
+	if (cache->owner_portid)
+		atomic_inc(&cachefiles_owned_caches);
 	cachefiles_nl_changed();
 	queue_work(cachefiles_wq, &cache->reap_work);
 	pr_info("%s: bound %s\n", cache->tag, cache->dirname);
@@ -377,17 +455,25 @@ void cachefiles_cache_withdraw(struct cachefiles_cache *cache)
 	lockdep_assert_held(&cachefiles_caches_mutex);
 
 	list_del_init(&cache->link);
+	if (cache->owner_portid)
+		atomic_dec(&cachefiles_owned_caches);
 	cachefiles_nl_changed();
 	if (cache->state == CACHEFILES_CACHE_ACTIVE)
 		WRITE_ONCE(cache->state, CACHEFILES_CACHE_WITHDRAWING);
 
+	cancel_work_sync(&cache->scan_work);
 	fscache_withdraw_cache(cache->fscache);
+	spin_lock(&cache->lock);
+	cache->withdrawing = true;
+	spin_unlock(&cache->lock);
 	cachefiles_objects_withdraw(cache);
 	fscache_wait_for_objects(cache->fscache);
 	cachefiles_volumes_withdraw(cache);
 	fscache_relinquish_cache(cache->fscache);
 
 	flush_work(&cache->reap_work);
+	if (cache->state != CACHEFILES_CACHE_FAILED)
+		cachefiles_usage_store(cache);
 	cachefiles_nl_notify(cache, FSCACHE_EVENT_CACHE_WITHDRAWN, 0);
 	pr_info("%s: unbound %s\n", cache->tag, cache->dirname);
 	trace_cachefiles_iter_cache(cache->tag, cachefiles_trace_cache_unbound, 0);

@@ -168,6 +168,107 @@ int cachefiles_map_resize(struct cachefiles_map *map, loff_t new_size, gfp_t gfp
 	return 0;
 }
 
+/**
+ * cachefiles_map_resize_begin - Allocate what a resize will need, before taking the owner's lock
+ * @map: The map
+ * @new_size: The size it will describe
+ * @rs: Where to keep the allocation until cachefiles_map_resize_end()
+ * @gfp: Allocation flags (the owner's spinlock is not held: GFP_KERNEL)
+ *
+ * For owners whose lock is a spinlock: the owner serialises resizes otherwise (so @map's size and
+ * allocation do not change until the commit), allocates here, commits under its lock with
+ * cachefiles_map_resize_commit(), which never allocates or frees, and frees after unlocking with
+ * cachefiles_map_resize_end().
+ *
+ * Return: 0, -EINVAL, -EFBIG as cachefiles_map_resize(), or -ENOMEM.
+ */
+int cachefiles_map_resize_begin(const struct cachefiles_map *map, loff_t new_size,
+				struct cachefiles_map_resize *rs, gfp_t gfp)
+{
+	unsigned long new_granules;
+
+	rs->bits = NULL;
+	rs->nr_bits = 0;
+	rs->old = NULL;
+	if (new_size < 0)
+		return -EINVAL;
+	if (new_size > CACHEFILES_MAP_MAX_OBJECT_SIZE)
+		return -EFBIG;
+	new_granules = cachefiles_map_nr_granules(new_size);
+	if (new_size > map->size && new_granules > map->nr_bits) {
+		rs->nr_bits = max_t(unsigned long, map_alloc_bits(new_granules),
+				    min_t(unsigned long, map->nr_bits * 2,
+					  CACHEFILES_MAP_MAX_GRANULES));
+		rs->bits = map_alloc(rs->nr_bits, gfp);
+		if (!rs->bits)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * cachefiles_map_resize_commit - Resize a map with what cachefiles_map_resize_begin() allocated
+ * @map: The map, under its owner's lock
+ * @new_size: The size given to cachefiles_map_resize_begin()
+ * @rs: Its allocation
+ *
+ * Same rules as cachefiles_map_resize(); never allocates, never fails.
+ */
+void cachefiles_map_resize_commit(struct cachefiles_map *map, loff_t new_size,
+				  struct cachefiles_map_resize *rs)
+{
+	unsigned long old_granules = cachefiles_map_nr_granules(map->size);
+	unsigned long new_granules = cachefiles_map_nr_granules(new_size);
+
+	if (new_size == map->size)
+		return;
+	if (new_size > map->size) {
+		if (rs->bits) {
+			memcpy(rs->bits, map->bits, BITS_TO_LONGS(map->nr_bits) * sizeof(unsigned long));
+			rs->old = map->bits;
+			map->bits = rs->bits;
+			map->nr_bits = rs->nr_bits;
+			rs->bits = NULL;
+		}
+		if (map->size & (CACHEFILES_GRANULE_SIZE - 1))
+			map_clear_granules(map, old_granules - 1, old_granules);
+	} else {
+		map_clear_granules(map, new_granules, old_granules);
+	}
+	map->size = new_size;
+	map->dirty = true;
+}
+
+/**
+ * cachefiles_map_resize_end - Free what a resize left over
+ * @rs: The resize, committed or not
+ */
+void cachefiles_map_resize_end(struct cachefiles_map_resize *rs)
+{
+	kvfree(rs->bits);
+	kvfree(rs->old);
+	rs->bits = NULL;
+	rs->old = NULL;
+}
+
+/**
+ * cachefiles_map_copy - Copy a map's state into another of the same size
+ * @dst: A map made by cachefiles_map_init() for @src's size
+ * @src: The map, under its owner's lock
+ *
+ * For taking a snapshot to encode outside the owner's lock.  Never allocates.
+ */
+void cachefiles_map_copy(struct cachefiles_map *dst, const struct cachefiles_map *src)
+{
+	unsigned long granules = cachefiles_map_nr_granules(src->size);
+
+	if (WARN_ON_ONCE(dst->size != src->size || dst->nr_bits < granules))
+		return;
+	bitmap_copy(dst->bits, src->bits, granules);
+	dst->nr_set = src->nr_set;
+	dst->dirty = src->dirty;
+}
+
 int cachefiles_map_set(struct cachefiles_map *map, loff_t start, loff_t len)
 {
 	unsigned long first, last, present;

@@ -136,6 +136,20 @@ void cachefiles_map_free(struct cachefiles_map *map);
  */
 int cachefiles_map_resize(struct cachefiles_map *map, loff_t new_size, gfp_t gfp);
 
+/* A resize in three steps, for owners that guard the map with a spinlock (see content_map.c). */
+struct cachefiles_map_resize {
+	unsigned long	*bits;		/* allocated by _begin, taken by _commit */
+	unsigned long	nr_bits;
+	unsigned long	*old;		/* given back by _commit, freed by _end */
+};
+
+int cachefiles_map_resize_begin(const struct cachefiles_map *map, loff_t new_size,
+				struct cachefiles_map_resize *rs, gfp_t gfp);
+void cachefiles_map_resize_commit(struct cachefiles_map *map, loff_t new_size,
+				  struct cachefiles_map_resize *rs);
+void cachefiles_map_resize_end(struct cachefiles_map_resize *rs);
+void cachefiles_map_copy(struct cachefiles_map *dst, const struct cachefiles_map *src);
+
 /**
  * cachefiles_map_set - Mark a range of the object present.
  * @map: The map.

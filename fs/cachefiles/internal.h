@@ -49,6 +49,7 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/mount.h>
 #include <linux/path.h>
 #include <linux/workqueue.h>
 #include <linux/ratelimit.h>
@@ -70,6 +71,8 @@ struct netlink_ext_ack;
 #define CACHEFILES_STATFS_TTL		(HZ / 2)
 /* Encoded maps up to this size live in the metadata xattr; bigger ones in a side file. */
 #define CACHEFILES_MAP_INLINE_MAX	2048
+/* Every object costs an inode, a directory entry and its metadata besides its data blocks. */
+#define CACHEFILES_OBJECT_OVERHEAD	4096
 /* Default limits (percent of capacity) */
 #define CACHEFILES_DEFAULT_HIGH_WMARK	95
 #define CACHEFILES_DEFAULT_LOW_WMARK	90
@@ -87,6 +90,7 @@ struct netlink_ext_ack;
 /* Extended attributes (trusted.*: only an admin reads them) */
 #define CACHEFILES_XATTR_META		"trusted.fscache.meta"
 #define CACHEFILES_XATTR_VOLUME		"trusted.fscache.volume"
+#define CACHEFILES_XATTR_USAGE		"trusted.fscache.usage"
 
 enum cachefiles_cache_state {
 	CACHEFILES_CACHE_ACTIVE,
@@ -110,6 +114,7 @@ struct cachefiles_cache {
 	const struct cred		*cred;		/* backing fs access is done with these */
 	unsigned int			bsize;		/* backing fs block size */
 	u32				owner_portid;	/* nonzero: unbind when this socket closes */
+	bool				withdrawing;	/* under ->lock: no new objects */
 	u64				bound_at;	/* CLOCK_REALTIME ns */
 	enum cachefiles_cache_state	state;
 
@@ -133,6 +138,8 @@ struct cachefiles_cache {
 	bool				space_low;	/* floor crossed: reported once */
 
 	struct work_struct		reap_work;	/* empties the graveyard */
+	struct work_struct		scan_work;	/* recounts usage after an unclean stop */
+	bool				usage_known;	/* usage counted, not estimated */
 	struct work_struct		error_work;	/* withdraws after an I/O error */
 	struct ratelimit_state		ratelimit;
 };
@@ -184,6 +191,26 @@ extern struct workqueue_struct *cachefiles_wq;
 extern const struct fscache_cache_ops cachefiles_cache_ops;
 extern const struct netfs_cache_ops cachefiles_netfs_ops;
 
+/*
+ * Changes to the backing filesystem: freeze protection, then the cache's credentials.  Taken outside
+ * object->meta_mutex and inode locks (lock order: sb_writers > meta_mutex).
+ */
+static inline int cachefiles_begin_change(struct cachefiles_cache *cache, const struct cred **saved)
+{
+	int ret = mnt_want_write(cache->root.mnt);
+
+	if (ret)
+		return ret;
+	*saved = override_creds(cache->cred);
+	return 0;
+}
+
+static inline void cachefiles_end_change(struct cachefiles_cache *cache, const struct cred *saved)
+{
+	revert_creds(saved);
+	mnt_drop_write(cache->root.mnt);
+}
+
 /* Log about a cache, ratelimited per cache. */
 #define cachefiles_warn(cache, fmt, ...)					\
 	do {									\
@@ -194,6 +221,13 @@ extern const struct netfs_cache_ops cachefiles_netfs_ops;
 static inline void cachefiles_stat(struct cachefiles_cache *cache, enum fscache_a_stat stat, s64 n)
 {
 	atomic64_add(n, &cache->stats[stat - CACHEFILES_STAT_FIRST]);
+}
+
+/* What a backing file occupies, as counted in cache->usage. */
+static inline u64 cachefiles_file_bytes(struct file *file)
+{
+	return ((u64)READ_ONCE(file_inode(file)->i_blocks) << SECTOR_SHIFT) +
+	       CACHEFILES_OBJECT_OVERHEAD;
 }
 
 static inline struct cachefiles_object *cachefiles_cres_object(struct netfs_cache_resources *cres)
@@ -242,6 +276,7 @@ int cachefiles_file_link(struct cachefiles_object *object, struct file *file);
 int cachefiles_bury(struct cachefiles_cache *cache, struct dentry *dir, const char *name,
 		    struct inode *expect);
 void cachefiles_reap(struct work_struct *work);
+void cachefiles_scan(struct work_struct *work);
 
 /* meta.c */
 int cachefiles_meta_load(struct cachefiles_object *object, struct file *file);
@@ -255,14 +290,17 @@ void cachefiles_object_withdraw(struct fscache_cookie *cookie);
 bool cachefiles_object_invalidate(struct fscache_cookie *cookie);
 void cachefiles_object_resize(struct netfs_cache_resources *cres, loff_t new_size);
 void cachefiles_object_prepare_to_write(struct fscache_cookie *cookie);
+int cachefiles_object_set_size(struct cachefiles_object *object, loff_t new_size);
 void cachefiles_object_queue_checkpoint(struct cachefiles_object *object);
 void cachefiles_objects_withdraw(struct cachefiles_cache *cache);
 
 /* io.c */
 bool cachefiles_begin_operation(struct netfs_cache_resources *cres, enum fscache_want_state want);
+void cachefiles_io_drain(void);
 
 /* netlink.c */
 extern atomic_t cachefiles_nl_generation;
+extern atomic_t cachefiles_owned_caches;	/* bound with FSCACHE_A_CACHE_OWNED */
 /* Bump the generation dumps check, when caches or objects come or go. */
 static inline void cachefiles_nl_changed(void)
 {

@@ -26,12 +26,25 @@ struct cachefiles_kiocb {
 	void				*term_func_priv;
 };
 
+/* kiocbs in flight: module exit waits for the last completion to have left our code. */
+static atomic_t cachefiles_kiocbs = ATOMIC_INIT(0);
+
 static void cachefiles_kiocb_end(struct cachefiles_kiocb *ki, long ret, bool was_async)
 {
 	if (ki->term_func)
 		ki->term_func(ki->term_func_priv, ret, was_async);
 	fput(ki->file);
 	kfree(ki);
+	if (atomic_dec_and_test(&cachefiles_kiocbs))
+		wake_up_var(&cachefiles_kiocbs);
+}
+
+/**
+ * cachefiles_io_drain - Wait until no I/O completion is running our code
+ */
+void cachefiles_io_drain(void)
+{
+	wait_var_event(&cachefiles_kiocbs, atomic_read(&cachefiles_kiocbs) == 0);
 }
 
 static bool cachefiles_file_current(struct cachefiles_object *object, struct file *file)
@@ -111,6 +124,7 @@ static struct cachefiles_kiocb *cachefiles_kiocb_alloc(struct cachefiles_object 
 	ki->len = len;
 	ki->term_func = term_func;
 	ki->term_func_priv = priv;
+	atomic_inc(&cachefiles_kiocbs);
 	return ki;
 }
 
@@ -133,8 +147,8 @@ static int cachefiles_read(struct netfs_cache_resources *cres, loff_t start_pos,
 	struct cachefiles_object *object;
 	struct cachefiles_kiocb *ki;
 	size_t len = iov_iter_count(iter);
+	unsigned int nofs, debug_id;
 	struct file *file;
-	unsigned int nofs;
 	ssize_t ret = -ENOBUFS;
 
 	if (!fscache_wait_for_operation(cres, FSCACHE_WANT_READ))
@@ -145,14 +159,16 @@ static int cachefiles_read(struct netfs_cache_resources *cres, loff_t start_pos,
 		goto fail;
 
 	if (read_hole != NETFS_READ_HOLE_IGNORE) {
-		bool present;
+		bool present, past_eof;
 
 		spin_lock_irq(&object->lock);
 		present = object->file == file &&
 			  cachefiles_map_test(&object->map, start_pos, len);
+		past_eof = start_pos >= object->map.size;
 		spin_unlock_irq(&object->lock);
 		if (!present) {
-			if (read_hole == NETFS_READ_HOLE_FAIL) {
+			/* What the map does not hold is on the server, not zeroes: only past EOF is. */
+			if (read_hole == NETFS_READ_HOLE_FAIL || !past_eof) {
 				ret = -ENODATA;
 				goto fail;
 			}
@@ -170,10 +186,11 @@ static int cachefiles_read(struct netfs_cache_resources *cres, loff_t start_pos,
 	ki->iocb.ki_complete = cachefiles_read_complete;
 	fscache_count_read();
 
+	debug_id = object->debug_id;	/* the object may be gone once the I/O is queued */
 	nofs = memalloc_nofs_save();
 	ret = call_read_iter(file, &ki->iocb, iter);
 	memalloc_nofs_restore(nofs);
-	trace_cachefiles_iter_io_submit(object->debug_id, cachefiles_trace_io_read, start_pos, len, ret);
+	trace_cachefiles_iter_io_submit(debug_id, cachefiles_trace_io_read, start_pos, len, ret);
 	if (ret >= 0 && ret < len) {
 		/* The backing file ends inside the last page of the object: the rest is zeroes. */
 		iov_iter_zero(len - ret, iter);
@@ -196,9 +213,9 @@ static int cachefiles_write(struct netfs_cache_resources *cres, loff_t start_pos
 	struct cachefiles_kiocb *ki;
 	size_t len = iov_iter_count(iter);
 	loff_t end = start_pos + len, astart, aend, size;
+	unsigned int nofs, debug_id;
 	struct inode *inode;
 	struct file *file;
-	unsigned int nofs;
 	ssize_t ret = -ENOBUFS;
 
 	if (!fscache_wait_for_operation(cres, FSCACHE_WANT_WRITE))
@@ -234,10 +251,11 @@ static int cachefiles_write(struct netfs_cache_resources *cres, loff_t start_pos
 	sb_start_write(inode->i_sb);
 	__sb_writers_release(inode->i_sb, SB_FREEZE_WRITE);
 
+	debug_id = object->debug_id;	/* the object may be gone once the I/O is queued */
 	nofs = memalloc_nofs_save();
 	ret = call_write_iter(file, &ki->iocb, iter);
 	memalloc_nofs_restore(nofs);
-	trace_cachefiles_iter_io_submit(object->debug_id, cachefiles_trace_io_write, astart, len, ret);
+	trace_cachefiles_iter_io_submit(debug_id, cachefiles_trace_io_write, astart, len, ret);
 	cachefiles_kiocb_submitted(ki, ret);
 	return 0;
 
@@ -337,10 +355,14 @@ static int cachefiles_prepare_write(struct netfs_cache_resources *cres, loff_t *
 	spin_unlock_irq(&object->lock);
 
 	if (grow || overwrite) {
-		const struct cred *saved = override_creds(cache->cred);
+		const struct cred *saved;
 
+		if (cachefiles_begin_change(cache, &saved) < 0)
+			return -ENOBUFS;
 		mutex_lock(&object->meta_mutex);
 		ret = overwrite ? cachefiles_meta_mark_unsafe(object) : 0;
+		if (ret == 0 && grow && i_size > object->map.size)
+			ret = cachefiles_object_set_size(object, i_size);
 		spin_lock_irq(&object->lock);
 		/*
 		 * New data for granules the map has: they stop being present until this write has
@@ -353,11 +375,9 @@ static int cachefiles_prepare_write(struct netfs_cache_resources *cres, loff_t *
 			trace_cachefiles_iter_map(object->debug_id, cachefiles_trace_map_unmark, start,
 						  end - start, object->map.nr_set);
 		}
-		if (ret == 0 && grow && i_size > object->map.size)
-			ret = cachefiles_map_resize(&object->map, i_size, GFP_ATOMIC);
 		spin_unlock_irq(&object->lock);
 		mutex_unlock(&object->meta_mutex);
-		revert_creds(saved);
+		cachefiles_end_change(cache, saved);
 		if (ret < 0)
 			return -ENOBUFS;
 	}

@@ -56,6 +56,7 @@ static void __exit cachefiles_exit(void)
 {
 	cachefiles_nl_exit();
 	cachefiles_cache_exit();
+	cachefiles_io_drain();
 	cachefiles_proc_exit();
 	destroy_workqueue(cachefiles_wq);
 }

@@ -334,14 +334,24 @@ int cachefiles_meta_store(struct cachefiles_object *object, enum cachefiles_disk
 	lockdep_assert_held(&object->meta_mutex);
 
 	if (state != CACHEFILES_DISK_UNSAFE) {
-		map_len = cachefiles_map_encoded_size(&object->map);
+		struct cachefiles_map snap;
+
+		/* The size cannot change under meta_mutex: snapshot the bits, encode unlocked. */
+		ret = cachefiles_map_init(&snap, object->map.size, GFP_KERNEL);
+		if (ret < 0)
+			return ret;
+		map_len = cachefiles_map_encoded_size(&snap);
 		map = kvmalloc(map_len, GFP_KERNEL);
-		if (!map)
+		if (!map) {
+			cachefiles_map_free(&snap);
 			return -ENOMEM;
+		}
 		spin_lock_irq(&object->lock);
-		enc = cachefiles_map_encode(&object->map, map, map_len);
+		cachefiles_map_copy(&snap, &object->map);
 		object->map.dirty = false;
 		spin_unlock_irq(&object->lock);
+		enc = cachefiles_map_encode(&snap, map, map_len);
+		cachefiles_map_free(&snap);
 		if (enc < 0) {
 			ret = enc;
 			goto out_map;

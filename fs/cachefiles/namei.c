@@ -14,6 +14,7 @@
 #include <linux/namei.h>
 #include <linux/slab.h>
 #include <linux/xattr.h>
+#include <linux/ctype.h>
 #include <linux/jhash.h>
 
 /* Graveyard entries are removed from deepest up; cache trees are at most this deep. */
@@ -71,7 +72,7 @@ static bool cachefiles_key_printable(const u8 *key, unsigned int len)
 	unsigned int i;
 
 	for (i = 0; i < len; i++)
-		if (!isalnum(key[i]) && !strchr("_-+=,.", key[i]))
+		if (!isalnum(key[i]) && !strchr("_-+=,", key[i]))
 			return false;
 	return len > 0;
 }
@@ -360,7 +361,9 @@ static int cachefiles_reap_dir(struct cachefiles_cache *cache, struct dentry *di
 				/* the batch of names is ours again: restart this directory */
 				if (ret == 0) {
 					inode_lock_nested(d_inode(dir), I_MUTEX_PARENT);
-					ret = vfs_rmdir(&init_user_ns, d_inode(dir), child);
+					/* Moved or gone meanwhile: leave it to the next pass. */
+					if (d_is_dir(child) && child->d_parent == dir)
+						ret = vfs_rmdir(&init_user_ns, d_inode(dir), child);
 					inode_unlock(d_inode(dir));
 				}
 				dput(child);
@@ -401,10 +404,118 @@ void cachefiles_reap(struct work_struct *work)
 	rc.names = kvmalloc_array(CACHEFILES_REAP_BATCH, sizeof(*rc.names), GFP_KERNEL);
 	if (!rc.names)
 		return;
-	saved = override_creds(cache->cred);
-	ret = cachefiles_reap_dir(cache, cache->graveyard, 0, &rc);
-	revert_creds(saved);
+	ret = cachefiles_begin_change(cache, &saved);
+	if (ret == 0) {
+		ret = cachefiles_reap_dir(cache, cache->graveyard, 0, &rc);
+		cachefiles_end_change(cache, saved);
+	}
 	kvfree(rc.names);
 	if (ret < 0)
 		cachefiles_warn(cache, "cannot empty the graveyard: %d", ret);
+}
+
+struct cachefiles_scan_ctx {
+	struct dir_context		ctx;
+	char				(*names)[NAME_MAX + 1];
+	unsigned int			nr;
+};
+
+struct cachefiles_scan_tally {
+	u64				bytes;
+	u64				objects;
+};
+
+static bool cachefiles_scan_actor(struct dir_context *ctx, const char *name, int len, loff_t pos,
+				  u64 ino, unsigned int type)
+{
+	struct cachefiles_scan_ctx *sc = container_of(ctx, struct cachefiles_scan_ctx, ctx);
+
+	if (len == 0 || name[0] == '.')
+		return true;
+	if (sc->nr >= CACHEFILES_REAP_BATCH)
+		return false;	/* not consumed: the next pass starts here */
+	memcpy(sc->names[sc->nr], name, len);
+	sc->names[sc->nr][len] = '\0';
+	sc->nr++;
+	return true;
+}
+
+/*
+ * Tally the tree under @dir: V<volume>/@<xx>/<object> (and big maps' side files beside objects).
+ * Names are gathered a batch at a time and looked at with the directory unlocked.
+ */
+static int cachefiles_scan_dir(struct cachefiles_cache *cache, struct dentry *dir, int depth,
+			       struct cachefiles_scan_tally *t)
+{
+	struct cachefiles_scan_ctx sc = { .ctx.actor = cachefiles_scan_actor };
+	struct path path = { .mnt = cache->root.mnt, .dentry = dir };
+	char want = depth == 0 ? CACHEFILES_VOLUME_PREFIX :
+		    depth == 1 ? CACHEFILES_FANOUT_PREFIX : 0;
+	struct dentry *child;
+	struct file *file;
+	unsigned int i;
+	int ret = 0;
+
+	sc.names = kvmalloc_array(CACHEFILES_REAP_BATCH, sizeof(*sc.names), GFP_KERNEL);
+	if (!sc.names)
+		return -ENOMEM;
+	file = dentry_open(&path, O_RDONLY | O_DIRECTORY, cache->cred);
+	if (IS_ERR(file)) {
+		kvfree(sc.names);
+		return PTR_ERR(file);
+	}
+	do {
+		sc.nr = 0;
+		ret = iterate_dir(file, &sc.ctx);
+		for (i = 0; ret == 0 && i < sc.nr; i++) {
+			const char *name = sc.names[i];
+
+			if (want && name[0] != want)
+				continue;
+			child = lookup_positive_unlocked(name, dir, strlen(name));
+			if (IS_ERR(child))
+				continue;
+			if (depth < 2 && d_is_dir(child)) {
+				ret = cachefiles_scan_dir(cache, child, depth + 1, t);
+			} else if (depth == 2 && d_is_reg(child)) {
+				t->bytes += (u64)READ_ONCE(d_inode(child)->i_blocks) << SECTOR_SHIFT;
+				if (!strstr(name, CACHEFILES_MAP_SUFFIX)) {
+					t->bytes += CACHEFILES_OBJECT_OVERHEAD;
+					t->objects++;
+				}
+			}
+			dput(child);
+			cond_resched();
+		}
+	} while (ret == 0 && sc.nr);
+	fput(file);
+	kvfree(sc.names);
+	return ret;
+}
+
+/**
+ * cachefiles_scan - Count what a cache holds after an unclean stop (work item)
+ * @work: The cache's scan_work
+ *
+ * A cleanly unbound cache records its usage; one that was not is bound at once with its usage
+ * unknown, and this counts it in the background.
+ */
+void cachefiles_scan(struct work_struct *work)
+{
+	struct cachefiles_cache *cache = container_of(work, struct cachefiles_cache, scan_work);
+	struct cachefiles_scan_tally t = {};
+	const struct cred *saved;
+	int ret;
+
+	saved = override_creds(cache->cred);
+	ret = cachefiles_scan_dir(cache, cache->root.dentry, 0, &t);
+	revert_creds(saved);
+	if (ret < 0) {
+		cachefiles_warn(cache, "cannot count the cache's usage: %d", ret);
+		return;
+	}
+	atomic64_set(&cache->usage, t.bytes);
+	atomic64_set(&cache->nr_objects, t.objects);
+	WRITE_ONCE(cache->usage_known, true);
+	pr_info("%s: counted %llu objects, %llu bytes\n", cache->tag, t.objects, t.bytes);
 }

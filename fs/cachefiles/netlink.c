@@ -19,6 +19,7 @@
 
 static const struct fscache_nl_core_ops *cachefiles_nl_core;
 static bool cachefiles_nl_registered;
+atomic_t cachefiles_owned_caches = ATOMIC_INIT(0);
 atomic_t cachefiles_nl_generation = ATOMIC_INIT(1);
 
 static struct genl_family cachefiles_nl_family;
@@ -74,6 +75,7 @@ static const struct nla_policy cachefiles_nl_cull_policy[] = {
 
 static const struct nla_policy cachefiles_nl_volume_policy[] = {
 	[FSCACHE_A_CACHE_TAG]		= CACHEFILES_NL_TAG_POLICY,
+	[FSCACHE_A_VOLUME_KEY]		= { .type = NLA_NUL_STRING, .len = U8_MAX },
 };
 
 static const struct nla_policy cachefiles_nl_cookie_policy[] = {
@@ -665,20 +667,45 @@ err:
 	nlmsg_free(msg);
 }
 
-/* A cache bound with FSCACHE_A_CACHE_OWNED goes when its binding socket closes. */
+/* The withdrawal of the caches an owning socket held, run from a work item. */
+struct cachefiles_nl_release_work {
+	struct work_struct	work;
+	u32			portid;
+};
+
+static void cachefiles_nl_release_worker(struct work_struct *work)
+{
+	struct cachefiles_nl_release_work *rw =
+		container_of(work, struct cachefiles_nl_release_work, work);
+	struct cachefiles_cache *cache, *next;
+
+	mutex_lock(&cachefiles_caches_mutex);
+	list_for_each_entry_safe(cache, next, &cachefiles_caches, link)
+		if (cache->owner_portid == rw->portid)
+			cachefiles_cache_withdraw(cache);
+	mutex_unlock(&cachefiles_caches_mutex);
+	kfree(rw);
+}
+
+/*
+ * A cache bound with FSCACHE_A_CACHE_OWNED goes when its binding socket closes.  Every generic netlink
+ * socket's close comes through here: without an owned cache, return at once; otherwise hand the
+ * withdrawal (which waits for I/O) to a work item rather than hold up the closing task.
+ */
 static int cachefiles_nl_release(struct notifier_block *nb, unsigned long event, void *ptr)
 {
 	struct netlink_notify *n = ptr;
-	struct cachefiles_cache *cache, *next;
+	struct cachefiles_nl_release_work *rw;
 
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC || !n->portid ||
-	    !net_eq(n->net, &init_net))
+	    !net_eq(n->net, &init_net) || !atomic_read(&cachefiles_owned_caches))
 		return NOTIFY_DONE;
-	mutex_lock(&cachefiles_caches_mutex);
-	list_for_each_entry_safe(cache, next, &cachefiles_caches, link)
-		if (cache->owner_portid == n->portid)
-			cachefiles_cache_withdraw(cache);
-	mutex_unlock(&cachefiles_caches_mutex);
+	rw = kmalloc(sizeof(*rw), GFP_KERNEL);
+	if (!rw)
+		return NOTIFY_DONE;
+	INIT_WORK(&rw->work, cachefiles_nl_release_worker);
+	rw->portid = n->portid;
+	queue_work(cachefiles_wq, &rw->work);
 	return NOTIFY_DONE;
 }
 

@@ -6,27 +6,34 @@
  * time (the LRU in fscache decides how long an unused cookie keeps it).  Lookup checks the metadata
  * against the cookie and starts afresh on any mismatch; invalidation swaps in an O_TMPFILE so I/O
  * already running finishes on the old file; withdrawal writes the metadata back (or deletes the object
- * if the netfs retired it).
+ * if the netfs retired it, or if it could not be kept coherent).
+ *
+ * Usage accounting: every object file on disk is counted in cache->usage (its blocks plus
+ * CACHEFILES_OBJECT_OVERHEAD).  An object found at lookup is already counted; a new one is added; one
+ * deleted is taken away.  object->charged is what this object contributes now.
  */
 #include "internal.h"
 
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/xattr.h>
 
 static void cachefiles_object_checkpoint(struct work_struct *work)
 {
 	struct cachefiles_object *object =
 		container_of(to_delayed_work(work), struct cachefiles_object, checkpoint_work);
+	struct cachefiles_cache *cache = object->volume->cache;
 	const struct cred *saved;
 
 	clear_bit(CACHEFILES_OBJECT_CHECKPOINT_QUEUED, &object->flags);
-	saved = override_creds(object->volume->cache->cred);
+	if (cachefiles_begin_change(cache, &saved) < 0)
+		return;
 	mutex_lock(&object->meta_mutex);
 	if (object->disk_state != CACHEFILES_DISK_UNSAFE || object->map.dirty)
 		cachefiles_meta_store(object, CACHEFILES_DISK_OPEN);
 	cachefiles_cache_charge(object);
 	mutex_unlock(&object->meta_mutex);
-	revert_creds(saved);
+	cachefiles_end_change(cache, saved);
 }
 
 static struct cachefiles_object *cachefiles_object_alloc(struct fscache_cookie *cookie,
@@ -84,6 +91,10 @@ again:
 	/* Out of date, damaged or never finished: bury it and make a new one. */
 	ret = cachefiles_bury(cache, object->volume->fanout[object->fanout], object->name,
 			      file_inode(file));
+	if (ret == 0) {
+		atomic64_sub(cachefiles_file_bytes(file), &cache->usage);
+		atomic64_dec(&cache->nr_objects);
+	}
 	fput(file);
 	cachefiles_meta_remove_sidecar(object);
 	if ((ret < 0 && ret != -ENOENT) || ++tries > 1)
@@ -96,16 +107,17 @@ again:
  * @cookie: The cookie, inside a lookup access
  *
  * Context: process context (a dispatcher thread or the netfs's caller).
- * Return: true if the cookie now has an object.
+ * Return: true if the cookie now has an object; on false fscache calls ->withdraw_cookie(), which
+ * finds no object.
  */
 bool cachefiles_object_lookup(struct fscache_cookie *cookie)
 {
 	struct cachefiles_volume *volume = cookie->volume->cache_priv;
-	struct cachefiles_cache *cache;
 	struct cachefiles_object *object;
+	struct cachefiles_cache *cache;
 	const struct cred *saved;
 	struct file *file;
-	bool fresh;
+	bool fresh, gone;
 	int ret;
 
 	if (!volume)
@@ -115,9 +127,11 @@ bool cachefiles_object_lookup(struct fscache_cookie *cookie)
 	if (!object)
 		return false;
 
-	saved = override_creds(cache->cred);
+	ret = cachefiles_begin_change(cache, &saved);
+	if (ret < 0)
+		goto fail;
 	file = cachefiles_object_open(object, &fresh);
-	revert_creds(saved);
+	cachefiles_end_change(cache, saved);
 	if (IS_ERR(file)) {
 		trace_cachefiles_iter_lookup(object->debug_id, cachefiles_trace_lookup_failed,
 					     PTR_ERR(file));
@@ -127,23 +141,38 @@ bool cachefiles_object_lookup(struct fscache_cookie *cookie)
 	if (fresh) {
 		ret = cachefiles_map_init(&object->map, cookie->object_size, GFP_KERNEL);
 		if (ret < 0) {
+			/* A file we cannot describe must not survive: no metadata, so it is discarded. */
 			fput(file);
 			goto fail;
 		}
 		cachefiles_stat(cache, FSCACHE_A_STAT_CREATES, 1);
 		trace_cachefiles_iter_lookup(object->debug_id, cachefiles_trace_lookup_created, 0);
+	} else {
+		object->charged = cachefiles_file_bytes(file);	/* counted when it was made */
 	}
 	cachefiles_stat(cache, FSCACHE_A_STAT_LOOKUPS, 1);
 
 	object->file = file;
 	object->opened_at = ktime_get_real_ns();
+
+	/*
+	 * A cache being withdrawn takes no new objects: over a stock core a lookup may still be running
+	 * when withdrawal has asked for every listed object to go.
+	 */
 	spin_lock(&cache->lock);
-	list_add_tail(&object->cache_link, &cache->objects);
+	gone = cache->withdrawing;
+	if (!gone)
+		list_add_tail(&object->cache_link, &cache->objects);
 	spin_unlock(&cache->lock);
+	if (gone) {
+		fput(file);
+		goto fail;
+	}
 	cachefiles_nl_changed();
-	if (fresh)
+	if (fresh) {
 		atomic64_inc(&cache->nr_objects);
-	cachefiles_cache_charge(object);
+		cachefiles_cache_charge(object);
+	}
 	fscache_count_object(cache->fscache);
 	cookie->cache_priv = object;
 	if (fresh)
@@ -177,18 +206,24 @@ void cachefiles_object_queue_checkpoint(struct cachefiles_object *object)
 void cachefiles_object_withdraw(struct fscache_cookie *cookie)
 {
 	struct cachefiles_object *object = cookie->cache_priv;
-	struct cachefiles_cache *cache = object->volume->cache;
+	struct cachefiles_cache *cache;
 	const struct cred *saved;
-	bool delete;
+	bool delete, changing;
 	int ret = 0;
 
+	if (!object)
+		return;		/* the lookup failed */
+	cache = object->volume->cache;
 	cancel_delayed_work_sync(&object->checkpoint_work);
 
 	delete = test_bit(FSCACHE_COOKIE_RETIRED, &cookie->flags) ||
 		 test_bit(CACHEFILES_OBJECT_CULL, &object->flags);
-	saved = override_creds(cache->cred);
+	changing = cachefiles_begin_change(cache, &saved) == 0;
 	mutex_lock(&object->meta_mutex);
-	if (delete) {
+	if (!changing) {
+		/* Frozen for good or read-only: the disk keeps its last checkpoint. */
+		ret = -EROFS;
+	} else if (delete) {
 		ret = cachefiles_bury(cache, object->volume->fanout[object->fanout], object->name,
 				      file_inode(object->file));
 		if (test_bit(CACHEFILES_OBJECT_SIDECAR, &object->flags))
@@ -202,7 +237,8 @@ void cachefiles_object_withdraw(struct fscache_cookie *cookie)
 	}
 	cachefiles_cache_charge(object);
 	mutex_unlock(&object->meta_mutex);
-	revert_creds(saved);
+	if (changing)
+		cachefiles_end_change(cache, saved);
 	trace_cachefiles_iter_withdraw(object->debug_id, delete ? cachefiles_trace_withdraw_delete :
 				       cachefiles_trace_withdraw_commit, ret);
 
@@ -211,7 +247,7 @@ void cachefiles_object_withdraw(struct fscache_cookie *cookie)
 	spin_unlock(&cache->lock);
 	cachefiles_nl_changed();
 
-	if (delete) {
+	if (delete && changing) {
 		atomic64_sub(object->charged, &cache->usage);
 		atomic64_dec(&cache->nr_objects);
 	}
@@ -229,7 +265,8 @@ void cachefiles_object_withdraw(struct fscache_cookie *cookie)
  * forgotten; the name is then moved over to the new file.
  *
  * Context: process context.
- * Return: true on success (I/O resumes), false if caching must stop for this cookie.
+ * Return: true on success (I/O resumes), false if caching must stop for this cookie (the object is
+ * then deleted at withdrawal: its old content must not outlive the netfs's new coherency data).
  */
 bool cachefiles_object_invalidate(struct fscache_cookie *cookie)
 {
@@ -242,16 +279,18 @@ bool cachefiles_object_invalidate(struct fscache_cookie *cookie)
 
 	ret = cachefiles_map_init(&map, cookie->object_size, GFP_KERNEL);
 	if (ret < 0)
-		return false;
-	saved = override_creds(cache->cred);
+		goto fail;
+	ret = cachefiles_begin_change(cache, &saved);
+	if (ret < 0) {
+		cachefiles_map_free(&map);
+		goto fail;
+	}
 	file = cachefiles_file_tmpfile(object);
 	if (IS_ERR(file)) {
-		revert_creds(saved);
-		trace_cachefiles_iter_invalidate(object->debug_id, cookie->object_size,
-						 PTR_ERR(file));
+		cachefiles_end_change(cache, saved);
 		cachefiles_map_free(&map);
-		cachefiles_warn(cache, "cannot invalidate %s: %ld", object->name, PTR_ERR(file));
-		return false;
+		ret = PTR_ERR(file);
+		goto fail;
 	}
 
 	mutex_lock(&object->meta_mutex);
@@ -264,22 +303,73 @@ bool cachefiles_object_invalidate(struct fscache_cookie *cookie)
 	object->disk_state = 0;
 
 	ret = cachefiles_file_link(object, file);
-	if (ret < 0)
+	if (ret < 0) {
+		/* If the old file kept the name, make sure a later lookup discards it. */
 		cachefiles_warn(cache, "cannot link the new content of %s: %d", object->name, ret);
+		vfs_removexattr(&init_user_ns, old->f_path.dentry, CACHEFILES_XATTR_META);
+	}
 	if (test_and_clear_bit(CACHEFILES_OBJECT_SIDECAR, &object->flags))
 		cachefiles_meta_remove_sidecar(object);
+
 	/* The old file's blocks leave the cache with it. */
 	atomic64_sub(object->charged, &cache->usage);
 	object->charged = 0;
 	cachefiles_cache_charge(object);
 	mutex_unlock(&object->meta_mutex);
-	revert_creds(saved);
+	cachefiles_end_change(cache, saved);
 	fput(old);
 	cachefiles_map_free(&old_map);
 	cachefiles_stat(cache, FSCACHE_A_STAT_INVALIDATIONS, 1);
 	trace_cachefiles_iter_invalidate(object->debug_id, cookie->object_size, ret);
 	fscache_resume_after_invalidation(cookie);
 	return true;
+
+fail:
+	set_bit(CACHEFILES_OBJECT_CULL, &object->flags);
+	trace_cachefiles_iter_invalidate(object->debug_id, cookie->object_size, ret);
+	cachefiles_warn(cache, "cannot invalidate %s: %d", object->name, ret);
+	return false;
+}
+
+/**
+ * cachefiles_object_set_size - Change the size an object's map describes
+ * @object: The object
+ * @new_size: The new size
+ *
+ * Growing makes the granule that held the old end of file absent (its bytes past the old end were
+ * never written); if the disk map claims that granule, the disk is told first that the object is
+ * changing.  Shrinking drops the granules past the new size, after the same warning.
+ *
+ * Context: process context, cachefiles_begin_change() done, object->meta_mutex held.
+ * Return: 0 or -errno; on error the map still never claims bytes that may be wrong.
+ */
+int cachefiles_object_set_size(struct cachefiles_object *object, loff_t new_size)
+{
+	struct cachefiles_map_resize rs;
+	loff_t old_size = object->map.size;
+	int ret;
+
+	lockdep_assert_held(&object->meta_mutex);
+	if (new_size == old_size)
+		return 0;
+	ret = cachefiles_map_resize_begin(&object->map, new_size, &rs, GFP_KERNEL);
+	if (ret < 0)
+		return ret;
+	if (new_size < old_size ||
+	    (old_size & (CACHEFILES_GRANULE_SIZE - 1) && object->map.nr_set))
+		ret = cachefiles_meta_mark_unsafe(object);
+	spin_lock_irq(&object->lock);
+	if (ret == 0)
+		cachefiles_map_resize_commit(&object->map, new_size, &rs);
+	else
+		/* Could not warn the disk: at least stop trusting what may change. */
+		cachefiles_map_clear(&object->map, min(old_size, new_size),
+				     abs(old_size - new_size) + CACHEFILES_GRANULE_SIZE);
+	spin_unlock_irq(&object->lock);
+	cachefiles_map_resize_end(&rs);
+	trace_cachefiles_iter_map(object->debug_id, cachefiles_trace_map_resize, new_size, 0,
+				  object->map.nr_set);
+	return ret;
 }
 
 /**
@@ -295,41 +385,37 @@ bool cachefiles_object_invalidate(struct fscache_cookie *cookie)
 void cachefiles_object_resize(struct netfs_cache_resources *cres, loff_t new_size)
 {
 	struct cachefiles_object *object = cachefiles_cres_object(cres);
-	struct cachefiles_cache *cache = object->volume->cache;
 	struct file *file = cachefiles_cres_file(cres);
+	struct cachefiles_cache *cache;
 	const struct cred *saved;
-	loff_t old_size;
-	int ret = 0;
+	int ret;
 
-	if (!file || file != READ_ONCE(object->file))
+	if (!object || !file || file != READ_ONCE(object->file))
 		return;
-	saved = override_creds(cache->cred);
+	cache = object->volume->cache;
+	ret = cachefiles_begin_change(cache, &saved);
+	if (ret < 0)
+		goto failed;
 	mutex_lock(&object->meta_mutex);
-	old_size = object->map.size;
-	if (new_size < old_size) {
-		ret = cachefiles_meta_mark_unsafe(object);
-		if (ret == 0 && i_size_read(file_inode(file)) > new_size)
-			ret = vfs_truncate(&file->f_path, new_size);
-	}
-	if (ret == 0 && new_size != old_size) {
-		spin_lock_irq(&object->lock);
-		ret = cachefiles_map_resize(&object->map, new_size, GFP_ATOMIC);
-		spin_unlock_irq(&object->lock);
-		trace_cachefiles_iter_map(object->debug_id, cachefiles_trace_map_resize, new_size, 0,
-					  object->map.nr_set);
-	}
-	if (ret == 0)
-		cachefiles_cache_charge(object);
+	ret = cachefiles_object_set_size(object, new_size);
+	if (ret == 0 && i_size_read(file_inode(file)) > new_size)
+		ret = vfs_truncate(&file->f_path, new_size);
+	cachefiles_cache_charge(object);
 	mutex_unlock(&object->meta_mutex);
-	revert_creds(saved);
-
-	if (ret < 0) {
-		cachefiles_warn(cache, "cannot resize %s: %d", object->name, ret);
-		if (ret == -EIO)
-			cachefiles_cache_io_error(cache, ret);
+	cachefiles_end_change(cache, saved);
+	if (ret == 0) {
+		cachefiles_object_queue_checkpoint(object);
 		return;
 	}
-	cachefiles_object_queue_checkpoint(object);
+failed:
+	/* The object cannot follow the netfs: drop it when it is withdrawn. */
+	set_bit(CACHEFILES_OBJECT_CULL, &object->flags);
+	spin_lock_irq(&object->lock);
+	cachefiles_map_clear(&object->map, 0, object->map.size);
+	spin_unlock_irq(&object->lock);
+	cachefiles_warn(cache, "cannot resize %s: %d", object->name, ret);
+	if (ret == -EIO)
+		cachefiles_cache_io_error(cache, ret);
 }
 
 /**
@@ -343,21 +429,24 @@ void cachefiles_object_resize(struct netfs_cache_resources *cres, loff_t new_siz
 void cachefiles_object_prepare_to_write(struct fscache_cookie *cookie)
 {
 	struct cachefiles_object *object = cookie->cache_priv;
+	struct cachefiles_cache *cache;
 	const struct cred *saved;
 
 	if (!object)
 		return;
-	saved = override_creds(object->volume->cache->cred);
+	cache = object->volume->cache;
+	set_bit(CACHEFILES_OBJECT_DIRTY, &object->flags);
+	if (cachefiles_begin_change(cache, &saved) < 0)
+		return;
 	mutex_lock(&object->meta_mutex);
 	cachefiles_meta_mark_unsafe(object);
 	mutex_unlock(&object->meta_mutex);
-	revert_creds(saved);
-	set_bit(CACHEFILES_OBJECT_DIRTY, &object->flags);
+	cachefiles_end_change(cache, saved);
 }
 
 /**
  * cachefiles_objects_withdraw - Ask fscache to withdraw every object of a cache
- * @cache: The cache, no longer live
+ * @cache: The cache, no longer live and refusing new objects
  */
 void cachefiles_objects_withdraw(struct cachefiles_cache *cache)
 {

@@ -54,6 +54,8 @@ static int cachefiles_volume_check(struct cachefiles_volume *volume)
 	if (got == -ENODATA) {
 		ret = vfs_setxattr(&init_user_ns, volume->dentry, CACHEFILES_XATTR_VOLUME,
 				   vcookie->coherency, len, 0);
+	} else if (got == -ERANGE) {
+		ret = -ESTALE;		/* longer than what the netfs gives now */
 	} else if (got < 0) {
 		ret = got;
 	} else if (got != len || memcmp(buf, vcookie->coherency, len) != 0) {
@@ -76,7 +78,11 @@ static struct dentry *cachefiles_volume_dir(struct cachefiles_cache *cache,
 	ret = cachefiles_volume_check(volume);
 	if (ret != -ESTALE) {
 		volume->dentry = NULL;
-		return ret < 0 ? ERR_PTR(ret) : dentry;
+		if (ret < 0) {
+			dput(dentry);
+			return ERR_PTR(ret);
+		}
+		return dentry;
 	}
 
 	pr_info("%s: volume %s is out of date: discarding it\n", cache->tag, name);
@@ -124,9 +130,10 @@ void cachefiles_volume_acquire(struct fscache_volume *vcookie)
 	name = cachefiles_volume_dirname(vcookie);
 	if (IS_ERR_OR_NULL(name))
 		goto err;
-	saved = override_creds(cache->cred);
+	if (cachefiles_begin_change(cache, &saved) < 0)
+		goto err_name;
 	dentry = cachefiles_volume_dir(cache, volume, name);
-	revert_creds(saved);
+	cachefiles_end_change(cache, saved);
 	if (IS_ERR(dentry)) {
 		cachefiles_warn(cache, "cannot set up volume %s: %ld", name, PTR_ERR(dentry));
 		goto err_name;
@@ -164,10 +171,13 @@ static void cachefiles_volume_destroy(struct cachefiles_volume *volume)
  */
 void cachefiles_volume_free(struct fscache_volume *vcookie)
 {
-	struct cachefiles_volume *volume = vcookie->cache_priv;
-	struct cachefiles_cache *cache = volume->cache;
+	struct cachefiles_volume *volume = READ_ONCE(vcookie->cache_priv);
+	struct cachefiles_cache *cache;
 	bool mine;
 
+	if (!volume)
+		return;		/* cache withdrawal had it */
+	cache = volume->cache;
 	spin_lock(&cache->lock);
 	mine = !list_empty(&volume->link);
 	list_del_init(&volume->link);
@@ -185,17 +195,31 @@ void cachefiles_volume_free(struct fscache_volume *vcookie)
 void cachefiles_volumes_withdraw(struct cachefiles_cache *cache)
 {
 	struct cachefiles_volume *volume;
+	struct fscache_volume *vcookie;
 
 	for (;;) {
+		vcookie = NULL;
 		spin_lock(&cache->lock);
 		volume = list_first_entry_or_null(&cache->volumes, struct cachefiles_volume, link);
-		if (volume)
-			list_del_init(&volume->link);
+		if (volume) {
+			/*
+			 * Hold the volume so that it cannot be freed under us.  If it is already on
+			 * its way out, ->free_volume() is about to take it off the list: wait for that.
+			 */
+			vcookie = fscache_try_get_volume(volume->vcookie, fscache_volume_get_withdraw);
+			if (vcookie)
+				list_del_init(&volume->link);
+		}
 		spin_unlock(&cache->lock);
 		if (!volume)
 			break;
-		fscache_withdraw_volume(volume->vcookie);
-		volume->vcookie->cache_priv = NULL;
+		if (!vcookie) {
+			schedule_timeout_uninterruptible(1);
+			continue;
+		}
+		fscache_withdraw_volume(vcookie);
+		WRITE_ONCE(vcookie->cache_priv, NULL);
 		cachefiles_volume_destroy(volume);
+		fscache_put_volume(vcookie, fscache_volume_put_withdraw);
 	}
 }
