@@ -175,8 +175,10 @@ bool cachefiles_cache_has_space(struct cachefiles_cache *cache, u64 bytes)
 	u64 capacity = READ_ONCE(cache->capacity);
 	bool ok, report = false;
 
-	if (capacity && (u64)atomic64_read(&cache->usage) + bytes > capacity)
+	if (capacity && (u64)atomic64_read(&cache->usage) + bytes > capacity) {
+		cachefiles_cull_check(cache);
 		goto no_space;
+	}
 
 	cachefiles_cache_statfs(cache, false);
 	spin_lock(&cache->statfs_lock);
@@ -212,6 +214,7 @@ void cachefiles_cache_charge(struct cachefiles_object *object)
 
 	atomic64_add(now - object->charged, &cache->usage);
 	object->charged = now;
+	cachefiles_cull_check(cache);
 }
 
 static void cachefiles_cache_error_work(struct work_struct *work)
@@ -345,6 +348,7 @@ int cachefiles_cache_bind(const struct cachefiles_bind_params *params, struct ne
 	spin_lock_init(&cache->statfs_lock);
 	INIT_WORK(&cache->reap_work, cachefiles_reap);
 	INIT_WORK(&cache->scan_work, cachefiles_scan);
+	cachefiles_cull_init(cache);
 	INIT_WORK(&cache->error_work, cachefiles_cache_error_work);
 	ratelimit_state_init(&cache->ratelimit, 5 * HZ, 10);
 	strscpy(cache->tag, params->tag, sizeof(cache->tag));
@@ -466,6 +470,7 @@ void cachefiles_cache_withdraw(struct cachefiles_cache *cache)
 	spin_lock(&cache->lock);
 	cache->withdrawing = true;
 	spin_unlock(&cache->lock);
+	cancel_work_sync(&cache->cull_work);
 	cachefiles_objects_withdraw(cache);
 	fscache_wait_for_objects(cache->fscache);
 	cachefiles_volumes_withdraw(cache);

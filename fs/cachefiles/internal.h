@@ -69,6 +69,8 @@ struct netlink_ext_ack;
 #define CACHEFILES_CHECKPOINT_DELAY	(5 * HZ)
 /* How long a statfs() of the backing filesystem is trusted by the space check. */
 #define CACHEFILES_STATFS_TTL		(HZ / 2)
+/* Directory entries read per pass when walking the cache's tree. */
+#define CACHEFILES_REAP_BATCH		64
 /* Encoded maps up to this size live in the metadata xattr; bigger ones in a side file. */
 #define CACHEFILES_MAP_INLINE_MAX	2048
 /* Every object costs an inode, a directory entry and its metadata besides its data blocks. */
@@ -139,6 +141,8 @@ struct cachefiles_cache {
 
 	struct work_struct		reap_work;	/* empties the graveyard */
 	struct work_struct		scan_work;	/* recounts usage after an unclean stop */
+	struct work_struct		cull_work;	/* culls down to the low watermark */
+	unsigned long			cull_pending;	/* bit 0: cull_work queued or running */
 	bool				usage_known;	/* usage counted, not estimated */
 	struct work_struct		error_work;	/* withdraws after an I/O error */
 	struct ratelimit_state		ratelimit;
@@ -261,7 +265,14 @@ void cachefiles_cache_charge(struct cachefiles_object *object);
 void cachefiles_cache_put(struct cachefiles_cache *cache);
 void cachefiles_cache_exit(void);
 
+/* cull/cull.c */
+void cachefiles_cull_init(struct cachefiles_cache *cache);
+void cachefiles_cull_check(struct cachefiles_cache *cache);
+int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target);
+int cachefiles_cull_object(struct cachefiles_cache *cache, const char *volume_dir, const char *name);
+
 /* volume.c */
+char *cachefiles_volume_dirname_of(const u8 *key, unsigned int len);
 void cachefiles_volume_acquire(struct fscache_volume *vcookie);
 void cachefiles_volume_free(struct fscache_volume *vcookie);
 void cachefiles_volumes_withdraw(struct cachefiles_cache *cache);
@@ -270,6 +281,7 @@ void cachefiles_volumes_withdraw(struct cachefiles_cache *cache);
 struct dentry *cachefiles_dir_get(struct cachefiles_cache *cache, struct dentry *parent,
 				  const char *name);
 int cachefiles_object_name(struct cachefiles_object *object);
+int cachefiles_key_name(const u8 *key, unsigned int len, char *name, size_t size);
 struct file *cachefiles_file_open(struct cachefiles_object *object, bool *created);
 struct file *cachefiles_file_tmpfile(struct cachefiles_object *object);
 int cachefiles_file_link(struct cachefiles_object *object, struct file *file);

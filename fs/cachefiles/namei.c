@@ -19,8 +19,6 @@
 
 /* Graveyard entries are removed from deepest up; cache trees are at most this deep. */
 #define CACHEFILES_REAP_MAX_DEPTH	4
-/* Names removed per pass over a directory of the graveyard. */
-#define CACHEFILES_REAP_BATCH		64
 
 static const struct path *cachefiles_path(struct cachefiles_cache *cache, struct dentry *dentry,
 					  struct path *path)
@@ -83,6 +81,33 @@ static bool cachefiles_key_printable(const u8 *key, unsigned int len)
  *
  * Return: 0.
  */
+/**
+ * cachefiles_key_name - The file name of an object key, when it does not need the key's hash
+ * @key: The key
+ * @len: Its length
+ * @name: Where to put the name
+ * @size: Room there, at least CACHEFILES_NAME_MAX + 2
+ *
+ * Return: 0, or -ENAMETOOLONG if the name is a hash (made by cachefiles_object_name() only).
+ */
+int cachefiles_key_name(const u8 *key, unsigned int len, char *name, size_t size)
+{
+	if (WARN_ON_ONCE(size < CACHEFILES_NAME_MAX + 2))
+		return -EINVAL;
+	if (cachefiles_key_printable(key, len) && len <= CACHEFILES_NAME_MAX) {
+		name[0] = CACHEFILES_OBJ_PRINTABLE;
+		memcpy(name + 1, key, len);
+		name[len + 1] = '\0';
+	} else if (len * 2 <= CACHEFILES_NAME_MAX) {
+		name[0] = CACHEFILES_OBJ_HEX;
+		bin2hex(name + 1, key, len);
+		name[len * 2 + 1] = '\0';
+	} else {
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
 int cachefiles_object_name(struct cachefiles_object *object)
 {
 	struct fscache_cookie *cookie = object->cookie;
@@ -90,15 +115,7 @@ int cachefiles_object_name(struct cachefiles_object *object)
 	unsigned int len = cookie->key_len;
 
 	object->fanout = cookie->key_hash & (CACHEFILES_FANOUT - 1);
-	if (cachefiles_key_printable(key, len) && len <= CACHEFILES_NAME_MAX) {
-		object->name[0] = CACHEFILES_OBJ_PRINTABLE;
-		memcpy(object->name + 1, key, len);
-		object->name[len + 1] = '\0';
-	} else if (len * 2 <= CACHEFILES_NAME_MAX) {
-		object->name[0] = CACHEFILES_OBJ_HEX;
-		bin2hex(object->name + 1, key, len);
-		object->name[len * 2 + 1] = '\0';
-	} else {
+	if (cachefiles_key_name(key, len, object->name, sizeof(object->name)) < 0) {
 		snprintf(object->name, sizeof(object->name), "%c%08x%08x%02x",
 			 CACHEFILES_OBJ_HASHED, cookie->key_hash, jhash(key, len, len), len);
 	}

@@ -253,6 +253,7 @@ static int cachefiles_nl_set(struct sk_buff *skb, struct genl_info *info)
 	WRITE_ONCE(cache->high_wmark, p.high_wmark);
 	WRITE_ONCE(cache->low_wmark, p.low_wmark);
 	cachefiles_nl_notify(cache, FSCACHE_EVENT_LIMIT_CHANGED, 0);
+	cachefiles_cull_check(cache);
 out:
 	mutex_unlock(&cachefiles_caches_mutex);
 	return ret;
@@ -390,6 +391,35 @@ static int cachefiles_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback
 	return ret < 0 ? ret : skb->len;
 }
 
+/* CACHE_CULL of one object, named by its volume key and cookie key. */
+static int cachefiles_nl_cull_object(struct cachefiles_cache *cache, struct genl_info *info)
+{
+	struct nlattr *vkey = info->attrs[FSCACHE_A_VOLUME_KEY];
+	struct nlattr *ckey = info->attrs[FSCACHE_A_COOKIE_KEY];
+	char name[CACHEFILES_NAME_MAX + 2];
+	char *vdir;
+	int ret;
+
+	vdir = cachefiles_volume_dirname_of(nla_data(vkey), strlen(nla_data(vkey)));
+	if (IS_ERR_OR_NULL(vdir)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, vkey, "volume key too long");
+		return vdir ? PTR_ERR(vdir) : -ENOMEM;
+	}
+	ret = cachefiles_key_name(nla_data(ckey), nla_len(ckey), name, sizeof(name));
+	if (ret < 0) {
+		NL_SET_ERR_MSG_ATTR(info->extack, ckey,
+				    "keys this long are culled by size only (cull to a target)");
+	} else {
+		ret = cachefiles_cull_object(cache, vdir, name);
+		if (ret == -ENOENT)
+			NL_SET_ERR_MSG(info->extack, "no such object in this cache");
+		else if (ret == -EBUSY)
+			NL_SET_ERR_MSG(info->extack, "the object is in use");
+	}
+	kfree(vdir);
+	return ret;
+}
+
 static int cachefiles_nl_cull(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **tb = info->attrs;
@@ -411,9 +441,12 @@ static int cachefiles_nl_cull(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_lock(&cachefiles_caches_mutex);
 	cache = cachefiles_nl_find(info);
-	if (cache) {
-		NL_SET_ERR_MSG(info->extack, "culling is not implemented by this cache yet");
-		ret = -EOPNOTSUPP;
+	if (cache && tb[FSCACHE_A_CULL_TARGET]) {
+		ret = cachefiles_cull_to(cache, nla_get_u64(tb[FSCACHE_A_CULL_TARGET]));
+		if (ret == -EBUSY)
+			NL_SET_ERR_MSG(info->extack, "what is left above the target is in use");
+	} else if (cache) {
+		ret = cachefiles_nl_cull_object(cache, info);
 	}
 	mutex_unlock(&cachefiles_caches_mutex);
 	return ret;

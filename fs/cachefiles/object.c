@@ -149,6 +149,7 @@ bool cachefiles_object_lookup(struct fscache_cookie *cookie)
 		trace_cachefiles_iter_lookup(object->debug_id, cachefiles_trace_lookup_created, 0);
 	} else {
 		object->charged = cachefiles_file_bytes(file);	/* counted when it was made */
+		touch_atime(&file->f_path);			/* the culler's age of it */
 	}
 	cachefiles_stat(cache, FSCACHE_A_STAT_LOOKUPS, 1);
 

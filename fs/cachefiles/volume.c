@@ -12,11 +12,18 @@
 #include <linux/slab.h>
 #include <linux/xattr.h>
 
-/* Volume keys are length-prefixed strings: V<key>, bytes outside [!-~] or '/' as %XX. */
-static char *cachefiles_volume_dirname(const struct fscache_volume *vcookie)
+/**
+ * cachefiles_volume_dirname_of - The directory name of a volume key
+ * @key: The key's bytes
+ * @len: Its length
+ *
+ * V<key>, bytes outside [!-~], '/' and '%' as %XX.
+ *
+ * Return: the name (kfree() it), NULL on -ENOMEM, or ERR_PTR(-ENAMETOOLONG).
+ */
+char *cachefiles_volume_dirname_of(const u8 *key, unsigned int len)
 {
-	const u8 *key = (const u8 *)vcookie->key + 1;
-	unsigned int len = ((const u8 *)vcookie->key)[0], i;
+	unsigned int i;
 	char *name, *p;
 
 	name = kmalloc(1 + len * 3 + 1, GFP_KERNEL);
@@ -36,6 +43,14 @@ static char *cachefiles_volume_dirname(const struct fscache_volume *vcookie)
 		return ERR_PTR(-ENAMETOOLONG);
 	}
 	return name;
+}
+
+/* Volume keys are kept length-prefixed by fscache. */
+static char *cachefiles_volume_dirname(const struct fscache_volume *vcookie)
+{
+	const u8 *key = vcookie->key;
+
+	return cachefiles_volume_dirname_of(key + 1, key[0]);
 }
 
 /* Check the directory's coherency data against the volume's; write it if there is none. */
