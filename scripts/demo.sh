@@ -7,8 +7,8 @@
 #
 #   scripts/demo.sh [--mode MODE] [--kernel debian|debug] [--keep]
 #
-# MODE as for tests/vm/run.sh (default stock: Debian's fscache.ko and cachefiles.ko, bound by
-# cachefilesd).  Takes about a minute under TCG.  Exit status 0 iff the demo showed what it should.
+# MODE as for tests/vm/run.sh (default ours: our fscache.ko and cachefiles.ko, the cache bound with
+# fscachectl; stock: Debian's modules, bound by cachefilesd).  Takes about a minute under TCG.  Exit status 0 iff the demo showed what it should.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/vm/host-lib.sh
 . "$top/tests/vm/host-lib.sh"
 
-mode=stock kernel=debian keep=0
+mode=ours kernel=debian keep=0
 while (($#)); do
 	case $1 in
 	--mode) mode=${2:?--mode needs a value}; shift 2 ;;

@@ -28,9 +28,14 @@ echo "    cachefiles.ko: $FSC_CACHEFILES_KO"
 step "Binding a cache on $FSC_CACHE_DIR (an ext4 disk, /dev/vda) with tag '$FSC_CACHE_TAG'"
 if [ "$FSC_BACKEND" = stock ]; then
 	echo "    (cachefilesd opens /dev/cachefiles, writes 'dir $FSC_CACHE_DIR', 'tag $FSC_CACHE_TAG', 'bind')"
+else
+	FSC_BIND_ARGS="capacity 256M"
+	echo "  \$ fscachectl cache bind $FSC_CACHE_DIR tag $FSC_CACHE_TAG $FSC_BIND_ARGS"
+	echo "    (over the fscache netlink family; no daemon: the kernel keeps the cache until unbound)"
 fi
 fsc_bind_cache || failed "binding the cache: $FSC_BIND_REASON"
 show "cat /proc/fs/fscache/caches"
+[ "$FSC_BACKEND" = stock ] || show "$FSC_FSCACHECTL cache show"
 
 step "Mounting the host's share with cache=fscache"
 fsc_mount_share || failed "mount -t 9p ... cache=fscache"
@@ -74,6 +79,11 @@ step "The cache directory on /mnt/cache"
 show "ls -R $FSC_CACHE_DIR | head -n 12"
 show "find $FSC_CACHE_DIR -type f -printf '%10s %p\\n'"
 show "du -sh $FSC_CACHE_DIR"
+
+if [ "$FSC_BACKEND" != stock ]; then
+	step "What the kernel says about the cache (fscachectl, over netlink)"
+	show "$FSC_FSCACHECTL cache show tag $FSC_CACHE_TAG"
+fi
 
 step "Summary"
 echo "    first read:  $((wr1 - wr0)) writes to the cache, $((rd1 - rd0)) reads from it"
