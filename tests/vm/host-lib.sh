@@ -14,6 +14,7 @@
 #   console.log   ttyS0: kernel log and guest stderr
 #   SCRIPT.sh     a copy of the guest script the run executes
 #   result.tap    ttyS1: the guest script's stdout (TAP, FIGURE lines, or the demo narrative)
+#   *.boot1.*     a crash test's first boot: console.boot1.log, result.boot1.tap (vm_boot_crash)
 #   qemu.log      QEMU's own stdout/stderr
 
 # The repository and this directory.
@@ -390,11 +391,15 @@ vm_prepare() {
 	vm_make_initramfs "$run" "$VM_DIR/guest-init.sh" "$root" "$script" || return 1
 }
 
-# vm_boot RUNDIR TIMEOUT: boot the prepared run; returns QEMU's status, 124 if the timeout killed it.
-# Sets VM_WALL (seconds, host wall clock, boot to exit).
+# vm_boot RUNDIR TIMEOUT [MARKER [PARAMS]]: boot the prepared run; returns QEMU's status, 124 if the
+# timeout killed it.  Sets VM_WALL (seconds, host wall clock, boot to exit).  PARAMS go on the kernel
+# command line.  With MARKER, QEMU is killed with SIGKILL (the guest gets no chance to flush or unmount
+# anything, as in a power cut) as soon as the guest prints the line "# MARKER" on its result channel;
+# VM_CRASHED is then 1 and the status 0.
 vm_boot() {
-	local run=$1 timeout=$2 rc=0 t0 boot_root=hostroot boot_append=""
+	local run=$1 timeout=$2 marker=${3:-} params=${4:-} rc=0 t0 qemu boot_root=hostroot boot_append=""
 	local -a rootfs=()
+	VM_CRASHED=0
 	# shellcheck source=/dev/null
 	[ ! -r "$run/boot" ] || . "$run/boot"
 	# Only a guest that mounts the host's root gets to see it.
@@ -403,22 +408,77 @@ vm_boot() {
 	: >"$run/console.log"
 	: >"$run/result.tap"
 	t0=$(date +%s.%N)
-	timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
+	rm -f "$run/qemu.pid"
+	# In a subshell, so that a QEMU killed at the marker is not reported as a killed job of ours.
+	(timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
 		-accel tcg -smp "$VM_SMP" -m "$VM_MEM" \
-		-nographic -monitor none -no-reboot \
+		-nographic -monitor none -no-reboot -pidfile "$run/qemu.pid" \
 		-kernel "$VM_KERNEL" -initrd "$run/initrd.cpio" \
-		-append "console=ttyS0 panic=-1 $VM_APPEND${boot_append:+ $boot_append} fsc.run=$run" \
+		-append "console=ttyS0 panic=-1 $VM_APPEND${boot_append:+ $boot_append}${params:+ $params} fsc.run=$run" \
 		-serial "file:$run/console.log" -serial "file:$run/result.tap" \
 		${rootfs[@]+"${rootfs[@]}"} \
 		-virtfs "local,path=$run/share,mount_tag=share,security_model=none,multidevs=remap" \
 		-virtfs "local,path=$run/share,mount_tag=share-raw,security_model=none,multidevs=remap" \
 		-drive "file=$run/cache.img,if=virtio,format=raw" \
-		</dev/null >"$run/qemu.log" 2>&1 || rc=$?
+		</dev/null >"$run/qemu.log" 2>&1; exit $?) 2>>"$run/qemu.log" &
+	qemu=$!
+	# Watch the result channel for the marker while QEMU runs.
+	while [ -n "$marker" ] && kill -0 "$qemu" 2>/dev/null; do
+		if tr -d '\r' <"$run/result.tap" | grep -qxF -- "# $marker"; then
+			kill -KILL "$(cat "$run/qemu.pid")" && VM_CRASHED=1
+			break
+		fi
+		sleep 0.1
+	done
+	wait "$qemu" || rc=$?
 	# shellcheck disable=SC2034  # read by the callers
 	VM_WALL=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	[ "$VM_CRASHED" -eq 0 ] || return 0
 	# timeout(1) exits 124 when it had to stop QEMU (SIGTERM), 137 if it then needed SIGKILL.
 	[ "$rc" -ne 137 ] || rc=124
 	return "$rc"
+}
+
+# vm_boot_crash RUNDIR TIMEOUT MARKER: a crash test, for a script with a "# vm-crash: MARKER" header.
+# Boot 1 runs the script with FSC_BOOT=1 in its environment until it prints "# MARKER", when QEMU is
+# killed (vm_boot); boot 2 runs it again on the same cache disk and shares with FSC_BOOT=2.  Boot 1's
+# console and results are kept as console.boot1.log and result.boot1.tap; result.tap then holds both
+# boots' TAP, boot 2's cases numbered on from boot 1's (the script prints its plan, for both boots, in
+# boot 1 only).  Returns like vm_boot (the worse status of the two boots) and sets VM_WALL (both
+# boots); sets VM_CRASH_PROBLEM when boot 1 ended without printing the marker (then there is no boot
+# 2).  FSC_BOOT reaches the guest as a kernel parameter, which the kernel hands to init's environment.
+vm_boot_crash() {
+	local run=$1 timeout=$2 marker=$3 rc=0 rc2=0 wall1 cases
+	VM_CRASH_PROBLEM=""
+	vm_boot "$run" "$timeout" "$marker" FSC_BOOT=1 || rc=$?
+	if [ "$VM_CRASHED" -ne 1 ]; then
+		# shellcheck disable=SC2034  # read by the callers
+		VM_CRASH_PROBLEM="boot 1 ended without printing '# $marker': no crash, no boot 2"
+		return "$rc"
+	fi
+	wall1=$VM_WALL
+	mv "$run/console.log" "$run/console.boot1.log"
+	mv "$run/result.tap" "$run/result.boot1.tap"
+	vm_boot "$run" "$timeout" "" FSC_BOOT=2 || rc2=$?
+	VM_WALL=$(awk -v a="$wall1" -v b="$VM_WALL" 'BEGIN { printf "%.1f", a + b }')
+	cases=$(tr -d '\r' <"$run/result.boot1.tap" | grep -cE '^(not )?ok [0-9]+' || true)
+	mv "$run/result.tap" "$run/result.boot2.tap"
+	{
+		# (sed adds the newline a killed guest may not have written.)
+		# shellcheck disable=SC1003
+		tr -d '\r' <"$run/result.boot1.tap" | sed '$a\'
+		echo "# vm-crash: QEMU killed (SIGKILL) at '# $marker'; boot 2 on the same cache disk"
+		tr -d '\r' <"$run/result.boot2.tap" | awk -v k="$cases" '
+			match($0, /^(not )?ok [0-9]+/) {
+				head = substr($0, 1, RLENGTH)
+				n = head
+				sub(/^(not )?ok /, "", n)
+				sub(/[0-9]+$/, "", head)
+				$0 = head (n + k) substr($0, RLENGTH + 1)
+			}
+			{ print }'
+	} >"$run/result.tap"
+	return $((rc2 ? rc2 : rc))
 }
 
 # vm_reports RUNDIR SCRIPT: print the console lines that are kernel reports (not allowed by the script's
@@ -428,7 +488,9 @@ vm_reports() {
 	pat=$(printf '%s|' "${VM_REPORT_PATTERNS[@]}")
 	pat=${pat%|}
 	allow=$(sed -n 's/^# vm-console-allow: *//p' "$script" | paste -sd'|')
-	tr -d '\r' <"$run/console.log" | grep -E -- "$pat" | { if [ -n "$allow" ]; then grep -Ev -- "$allow"; else cat; fi; } || true
+	# A crash test's first boot has a console of its own.
+	cat "$run/console.boot1.log" "$run/console.log" 2>/dev/null | tr -d '\r' | grep -E -- "$pat" |
+		{ if [ -n "$allow" ]; then grep -Ev -- "$allow"; else cat; fi; } || true
 }
 
 # vm_guest_output RUNDIR: the guest's ttyS1 output, without carriage returns.

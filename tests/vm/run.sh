@@ -23,6 +23,10 @@
 # overrides the suites' "# vm-root:" header (default hostroot: the host's / over 9p; initramfs: the guest
 # runs from its initramfs alone, so that 9p, netfs and fscache can be unloaded).
 #
+# A suite with a "# vm-crash: MARKER" header boots twice on the same cache disk: QEMU is killed with
+# SIGKILL when the guest prints "# MARKER", then the suite runs again with FSC_BOOT=2 (FSC_BOOT=1 the
+# first time); the TAP of both boots makes one subtest.
+#
 # Output is TAP: one subtest per VM holding the guest's own TAP, then "ok N - suite [mode]".  A VM fails
 # on a failed case, a plan mismatch, a bail-out, a timeout, a panic, or a kernel report on its console
 # (see VM_REPORT_PATTERNS in tests/vm/host-lib.sh).  The last line counts leaf test cases over all VMs,
@@ -102,7 +106,7 @@ trap 'exit 130' INT TERM
 # vm_case N SUITE MODE [NAME=VALUE]...: one VM; prints its subtest block and result line, adds to the
 # totals.
 vm_case() {
-	local n=$1 suite=$2 mode=$3 script run timeout rc=0 out
+	local n=$1 suite=$2 mode=$3 script run timeout crash rc=0 out
 	local pass=0 fail=0 skip=0 planned="" ran reports
 	local -a problems=()
 	shift 3
@@ -135,7 +139,13 @@ vm_case() {
 		return
 	fi
 	timeout=$(vm_timeout_for "$script" "$opt_timeout")
-	vm_boot "$run" "$timeout" || rc=$?
+	crash=$(vm_script_header "$script" crash)
+	if [ -n "$crash" ]; then
+		vm_boot_crash "$run" "$timeout" "$crash" || rc=$?
+		[ -z "$VM_CRASH_PROBLEM" ] || problems+=("$VM_CRASH_PROBLEM")
+	else
+		vm_boot "$run" "$timeout" || rc=$?
+	fi
 
 	out=$(vm_guest_output "$run")
 	[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/    /'
