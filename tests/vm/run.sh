@@ -94,6 +94,8 @@ done
 VM_ROOT_OVERRIDE=$opt_root
 
 vm_setup_kernel "$opt_kernel"
+# Guests bind our caches with the repo's fscachectl: make sure it is built (a no-op when it is).
+make -s -C "$VM_REPO/tools/fscachectl" fscachectl >/dev/null || die "cannot build tools/fscachectl"
 
 total_pass=0 total_fail=0 total_skip=0
 current_run=""
