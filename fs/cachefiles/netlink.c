@@ -452,21 +452,24 @@ static int cachefiles_nl_cull(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int cachefiles_nl_core_start(struct netlink_callback *cb)
+/* Over a stock core there is nothing to list with; 6.1 gives a dump's extack to dumpit, not start. */
+static int cachefiles_nl_no_core(struct netlink_callback *cb)
 {
-	if (cachefiles_nl_core)
-		return 0;
 	NL_SET_ERR_MSG(cb->extack, "the loaded fscache core does not list volumes or cookies");
 	return -EOPNOTSUPP;
 }
 
 static int cachefiles_nl_volume_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	if (!cachefiles_nl_core)
+		return cachefiles_nl_no_core(cb);
 	return cachefiles_nl_core->dump_volumes(skb, cb);
 }
 
 static int cachefiles_nl_cookie_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	if (!cachefiles_nl_core)
+		return cachefiles_nl_no_core(cb);
 	return cachefiles_nl_core->dump_cookies(skb, cb);
 }
 
@@ -620,14 +623,12 @@ static const struct genl_ops cachefiles_nl_ops[] = {
 	},
 	{
 		.cmd		= FSCACHE_CMD_VOLUME_GET,
-		.start		= cachefiles_nl_core_start,
 		.dumpit		= cachefiles_nl_volume_dumpit,
 		.policy		= cachefiles_nl_volume_policy,
 		.maxattr	= ARRAY_SIZE(cachefiles_nl_volume_policy) - 1,
 	},
 	{
 		.cmd		= FSCACHE_CMD_COOKIE_GET,
-		.start		= cachefiles_nl_core_start,
 		.dumpit		= cachefiles_nl_cookie_dumpit,
 		.policy		= cachefiles_nl_cookie_policy,
 		.maxattr	= ARRAY_SIZE(cachefiles_nl_cookie_policy) - 1,

@@ -159,6 +159,9 @@ void cachefiles_volume_acquire(struct fscache_volume *vcookie)
 	spin_lock(&cache->lock);
 	list_add_tail(&volume->link, &cache->volumes);
 	spin_unlock(&cache->lock);
+	/* The cache pin: no wake-up at zero accesses while we have it; fscache_withdraw_volume() drops it. */
+	trace_fscache_access_volume(vcookie->debug_id, 0, refcount_read(&vcookie->ref),
+				    atomic_inc_return(&vcookie->n_accesses), fscache_access_cache_pin);
 	vcookie->cache_priv = volume;
 	return;
 
