@@ -17,6 +17,7 @@ PKGS=(
 	qemu-system-x86 busybox-static e2fsprogs
 	libmnl-dev libnl-genl-3-dev
 	cachefilesd fio
+	dmsetup dosfstools
 )
 
 missing=()
