@@ -122,9 +122,19 @@ static struct cachefiles_cache *cachefiles_cache_find_path(const struct path *pa
 {
 	struct cachefiles_cache *cache;
 
-	list_for_each_entry(cache, &cachefiles_caches, link)
-		if (cache->root.mnt == path->mnt && cache->root.dentry == path->dentry)
+	/*
+	 * Compare dentries, not mounts: a bind mount or another mount of the
+	 * same filesystem reaches the same directory through a different
+	 * vfsmount.  A cache nested inside another, or holding one, would have
+	 * one cache's files culled and scanned by the other: refuse it too.
+	 */
+	list_for_each_entry(cache, &cachefiles_caches, link) {
+		if (cache->root.dentry->d_sb != path->dentry->d_sb)
+			continue;
+		if (is_subdir(path->dentry, cache->root.dentry) ||
+		    is_subdir(cache->root.dentry, path->dentry))
 			return cache;
+	}
 	return NULL;
 }
 
@@ -324,7 +334,7 @@ static int cachefiles_cache_open_dir(struct cachefiles_cache *cache, const char 
  */
 int cachefiles_cache_bind(const struct cachefiles_bind_params *params, struct netlink_ext_ack *extack)
 {
-	struct cachefiles_cache *cache;
+	struct cachefiles_cache *cache, *other;
 	const struct cred *saved;
 	struct fscache_cache *fscache;
 	struct cred *cred;
@@ -374,8 +384,12 @@ int cachefiles_cache_bind(const struct cachefiles_bind_params *params, struct ne
 	ret = cachefiles_cache_open_dir(cache, params->dir, extack);
 	if (ret < 0)
 		goto err_free;
-	if (cachefiles_cache_find_path(&cache->root)) {
-		NL_SET_ERR_MSG(extack, "this directory is already bound as a cache");
+	other = cachefiles_cache_find_path(&cache->root);
+	if (other) {
+		if (other->root.dentry == cache->root.dentry)
+			NL_SET_ERR_MSG(extack, "this directory is already bound as a cache");
+		else
+			NL_SET_ERR_MSG(extack, "this directory is inside, or holds, a bound cache");
 		ret = -EEXIST;
 		goto err_path;
 	}

@@ -131,7 +131,7 @@ PY
 # The caches that must stay as they are.
 if ! fsc_bind_cache; then
 	tap_ok 1 "bind caches test and second: $FSC_BIND_REASON"
-	tap_skip_rest 23 "no cache bound"
+	tap_skip_rest 27 "no cache bound"
 	exit 0
 fi
 mkdir -p /mnt/cache/second
@@ -176,6 +176,10 @@ ln -s "$FSC_CACHE_DIR" /tmp/cache-link
 refused "the directory of cache test, through a symlink" "already bound" /tmp/cache-link tag t9
 mkdir -p /tmp/cache-bind && mount --bind "$FSC_CACHE_DIR" /tmp/cache-bind
 refused "the directory of cache test, through a bind mount" "already bound" /tmp/cache-bind tag t10
+refused "the directory that holds caches test and second" "holds|inside" /mnt/cache tag t11
+mkdir -p "$FSC_CACHE_DIR/nested"
+refused "a directory inside cache test" "holds|inside" "$FSC_CACHE_DIR/nested" tag t12
+rmdir "$FSC_CACHE_DIR/nested"
 mkdir -p /mnt/cache/other
 refused "another directory under the tag test" "tag is already bound|already bound" /mnt/cache/other tag test
 
