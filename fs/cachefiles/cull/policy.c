@@ -40,6 +40,13 @@
 #define CULL_GHOST_EPOCH_MASK	0xffU	/* low byte of a ghost way: its epoch */
 #define CULL_GHOST_TABLE_EPOCHS	128	/* epochs a table's worth of insertions spans */
 
+/* Default tunables: S3-FIFO's 10 % small FIFO and 2-bit counter; see cachefiles-cull.rst for the tuning. */
+#define CULL_DEFAULT_SMALL_PERMILLE	100	/* small FIFO: 10 % of the capacity */
+#define CULL_DEFAULT_FREQ_MAX		CULL_FREQ_LIMIT
+#define CULL_DEFAULT_PROMOTE_MIN	1	/* one access in the small FIFO earns main */
+#define CULL_DEFAULT_GHOST_PERCENT	100	/* ghost ways per slot */
+#define CULL_DEFAULT_GHOST_WINDOW	50	/* percent of main's object count */
+
 static_assert(sizeof(struct cachefiles_cull_entry) == 20);
 static_assert(sizeof(struct cachefiles_cull_record) == 16);
 
@@ -49,11 +56,11 @@ static_assert(sizeof(struct cachefiles_cull_record) == 16);
  */
 void cachefiles_cull_params_default(struct cachefiles_cull_params *params)
 {
-	params->small_permille = 100;
-	params->freq_max = 3;
-	params->promote_min = 1;
-	params->ghost_percent = 100;
-	params->ghost_window = 50;
+	params->small_permille = CULL_DEFAULT_SMALL_PERMILLE;
+	params->freq_max = CULL_DEFAULT_FREQ_MAX;
+	params->promote_min = CULL_DEFAULT_PROMOTE_MIN;
+	params->ghost_percent = CULL_DEFAULT_GHOST_PERCENT;
+	params->ghost_window = CULL_DEFAULT_GHOST_WINDOW;
 	params->ghost_main = false;
 }
 
@@ -394,6 +401,24 @@ int cachefiles_cull_policy_insert(struct cachefiles_cull_policy *p, u32 slot, u6
 	cull_link_head(p, slot);
 	p->nr_tracked++;
 	return 0;
+}
+
+/**
+ * cachefiles_cull_policy_match - Tell whether a tracked slot holds the object of a fingerprint.
+ * @p: The policy.
+ * @slot: The slot.
+ * @fingerprint: The object's fingerprint, as given to _insert().
+ *
+ * Slot numbers are kept on disk with each object; this catches a slot that was reused for another
+ * object while the disk still named the old one (up to a 32-bit fingerprint collision).
+ *
+ * Return: true if @slot is tracked with @fingerprint's folded value.
+ */
+bool cachefiles_cull_policy_match(const struct cachefiles_cull_policy *p, u32 slot,
+				  u64 fingerprint)
+{
+	return cachefiles_cull_policy_tracked(p, slot) &&
+	       p->entries[slot].fp == cull_fold(fingerprint);
 }
 
 /**

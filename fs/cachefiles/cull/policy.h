@@ -168,6 +168,8 @@ void cachefiles_cull_policy_destroy(struct cachefiles_cull_policy *p);
 int cachefiles_cull_policy_insert(struct cachefiles_cull_policy *p, u32 slot, u64 fingerprint,
 				  u64 bytes);
 void cachefiles_cull_policy_access(struct cachefiles_cull_policy *p, u32 slot);
+bool cachefiles_cull_policy_match(const struct cachefiles_cull_policy *p, u32 slot,
+				  u64 fingerprint);
 int cachefiles_cull_policy_resize(struct cachefiles_cull_policy *p, u32 slot, u64 bytes);
 int cachefiles_cull_policy_pin(struct cachefiles_cull_policy *p, u32 slot);
 int cachefiles_cull_policy_unpin(struct cachefiles_cull_policy *p, u32 slot);
