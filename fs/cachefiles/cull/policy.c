@@ -142,11 +142,15 @@ static void cull_ghost_add(struct cachefiles_cull_policy *p, u32 fp)
 /*
  * Look @fp up.  A victim counts only while it is among the last (window) victims, the window being
  * a share of the main FIFO's object count; a hit is consumed, so that one victim earns one direct
- * entry into main.
+ * entry into main.  While main holds fewer objects than the small FIFO (a cache filling from cold,
+ * where main is still empty), the window is sized from the small FIFO instead: else no victim could
+ * ever come back through the ghost, and nothing reused at a distance longer than the small FIFO
+ * would reach main.
  */
 static bool cull_ghost_take(struct cachefiles_cull_policy *p, u32 fp)
 {
-	u64 window = div_u64((u64)p->main.count * p->params.ghost_window, CULL_PERCENT);
+	u64 window = div_u64((u64)max(p->main.count, p->small.count) * p->params.ghost_window,
+			     CULL_PERCENT);
 	u32 *b;
 	int i;
 

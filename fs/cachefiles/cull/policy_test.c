@@ -31,6 +31,8 @@
 #define CPT_FUZZ_MAX_UNITS	40
 #define CPT_SCAN_HOT		50
 #define CPT_SCAN_COLD		1000
+#define CPT_COLD_OBJECTS	100	/* cpt_ghost_cold_start: a full small FIFO, main empty */
+#define CPT_COLD_AGED		20	/* ... and victims after the one that comes back */
 #define CPT_TARGET_NUM		9	/* ours <= 9/10 of LRU's byte miss ratio */
 #define CPT_TARGET_DEN		10
 
@@ -328,6 +330,30 @@ static void cpt_ghost_window(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, cpt_queue_of(p[0], 0), CACHEFILES_CULL_Q_SMALL);
 	KUNIT_EXPECT_EQ(test, cpt_queue_of(p[1], 0), CACHEFILES_CULL_Q_MAIN);
+}
+
+/*
+ * A cache filling from cold has an empty main FIFO: the ghost window then follows the small FIFO's
+ * count, so that an object culled from small and asked for again soon still reaches main.
+ */
+static void cpt_ghost_cold_start(struct kunit *test)
+{
+	struct cachefiles_cull_policy *p = cpt_policy(test, 0, CPT_COLD_OBJECTS, 2 * CPT_COLD_OBJECTS,
+						       NULL);
+	int i;
+
+	cpt_insert(test, p, 0, 0x5eed, U);
+	for (i = 1; i < CPT_COLD_OBJECTS; i++)
+		cpt_insert(test, p, i, 0x1000 + i, U);
+	/* It goes first, then enough others that its age is a whole epoch (16 recordings). */
+	KUNIT_ASSERT_EQ(test, cpt_evict(test, p), 0);
+	for (i = 1; i <= CPT_COLD_AGED; i++)
+		KUNIT_ASSERT_EQ(test, cpt_evict(test, p), i);
+	KUNIT_ASSERT_EQ(test, p->main.count, 0);
+	cpt_insert(test, p, 0, 0x5eed, U);
+	KUNIT_EXPECT_EQ(test, cpt_queue_of(p, 0), CACHEFILES_CULL_Q_MAIN);
+	KUNIT_EXPECT_EQ(test, p->nr_ghost_hits, 1);
+	cpt_check(test, p);
 }
 
 /* Pinned objects are never victims; with everything pinned there is none; pins nest. */
@@ -832,6 +858,7 @@ static struct kunit_case cpt_cases[] = {
 	KUNIT_CASE(cpt_counter_saturates),
 	KUNIT_CASE(cpt_ghost_hit),
 	KUNIT_CASE(cpt_ghost_window),
+	KUNIT_CASE(cpt_ghost_cold_start),
 	KUNIT_CASE(cpt_pinned),
 	KUNIT_CASE(cpt_resize_remove),
 	KUNIT_CASE(cpt_bad_arguments),
