@@ -143,6 +143,18 @@ static int cachefiles_nl_limits(struct genl_info *info, struct cachefiles_bind_p
 	return 0;
 }
 
+/*
+ * A tag is a word in the lines of /proc/fs/fscache/caches and /proc/fs/cachefiles, which scripts
+ * split on spaces, and in log messages: printable ASCII only, no spaces.
+ */
+static bool cachefiles_nl_tag_printable(const char *tag)
+{
+	for (; *tag; tag++)
+		if (*tag <= ' ' || *tag > '~')
+			return false;
+	return true;
+}
+
 static int cachefiles_nl_bind(struct sk_buff *skb, struct genl_info *info)
 {
 	struct cachefiles_bind_params p = {
@@ -168,6 +180,11 @@ static int cachefiles_nl_bind(struct sk_buff *skb, struct genl_info *info)
 		if (!p.tag[0]) {
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[FSCACHE_A_CACHE_TAG],
 					    "the tag must not be empty");
+			return -EINVAL;
+		}
+		if (!cachefiles_nl_tag_printable(p.tag)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[FSCACHE_A_CACHE_TAG],
+					    "the tag may hold only printable ASCII characters, no spaces");
 			return -EINVAL;
 		}
 	}

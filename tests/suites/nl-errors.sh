@@ -17,14 +17,14 @@
 #   file still reads right); as an unprivileged user, EPERM for every command that changes state
 #   (before any parsing) while the listings work; as root without CAP_SYS_ADMIN, EPERM with a message.
 #
-# Out-of-range numbers get ERANGE, as the netlink core's range policies give (Documentation/netlink/
-# fscache.rst says EINVAL).  Host side: nl-errors.prepare.sh.
+# Out-of-range numbers get ERANGE, as the netlink core's range policies give and Documentation/netlink/
+# fscache.rst says.  Host side: nl-errors.prepare.sh.
 # vm-timeout: 900
 
 # shellcheck source=tests/nl/lib.sh
 . "$FSC_REPO/tests/nl/lib.sh"
 
-tap_plan 129
+tap_plan 131
 
 CM=/mnt/cache/main
 mkdir -p "$CM" /mnt/cache/new /mnt/cache/other /tmp/nl-tmpfs
@@ -33,7 +33,7 @@ mkdir -p "$CM" /mnt/cache/new /mnt/cache/other /tmp/nl-tmpfs
 out=$("$FSCTL" cache bind "$CM" tag main capacity 1G high 80 low 70 2>&1)
 if ! tap_ok $? "bind cache main on $CM (capacity 1G, high 80, low 70)"; then
 	tap_diag "$out"
-	tap_skip_rest 128 "no cache bound"
+	tap_skip_rest 130 "no cache bound"
 	exit 0
 fi
 nl_srv_open root
@@ -136,6 +136,8 @@ OK n=0 | handle_get --dump cache_tag=str:nosuch
 $LIST_NOSUCH | volume_get --dump cache_tag=str:nosuch
 $LIST_NOSUCH | cookie_get --dump cache_tag=str:nosuch
 EINVAL attr=cache_tag msg=the tag must not be empty | cache_bind cache_dir=str:/mnt/cache/new cache_tag=str:
+EINVAL attr=cache_tag msg=the tag may hold only printable ASCII characters, no spaces | cache_bind cache_dir=str:/mnt/cache/new cache_tag=hex:61206200
+EINVAL attr=cache_tag msg=the tag may hold only printable ASCII characters, no spaces | cache_bind cache_dir=str:/mnt/cache/new cache_tag=hex:610a6200
 EEXIST msg=a cache with this tag is already bound | cache_bind cache_dir=str:/mnt/cache/other cache_tag=str:main
 EEXIST msg=this directory is already bound as a cache | cache_bind cache_dir=str:$CM cache_tag=str:other
 EEXIST msg=this directory is already bound as a cache | cache_bind cache_dir=str:/mnt/cache/./new/../main/ cache_tag=str:other
