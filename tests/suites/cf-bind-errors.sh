@@ -11,8 +11,9 @@
 #   its working directory, not against /); a relative path sent over raw netlink (the kernel wants an
 #   absolute one: EINVAL with an extack message); a read-only ext4 (a loop device mounted ro); tmpfs (no
 #   direct I/O); vfat (no extended attributes, no O_TMPFILE); the directory of "test" under another
-#   tag, as is, through a symlink and through a bind mount (EEXIST); another directory under the tag
-#   "test" (EEXIST).
+#   tag, as is, through a symlink and through a bind mount (EEXIST); the directory holding both caches,
+#   and one inside cache "test" (EEXIST: one cache's culler would walk the other's files); another
+#   directory under the tag "test" (EEXIST).
 # Last, a file read through the share goes into the cache.
 # vm-timeout: 600
 
@@ -20,7 +21,7 @@
 . "$FSC_REPO/tests/suites/cf-lib.sh"
 
 F=$FSC_FSCACHECTL
-tap_plan 24
+tap_plan 28
 
 # caches: the bound caches as netlink lists them (tag:dir:state) and as the core does (tag:state).
 caches() {
