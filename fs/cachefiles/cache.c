@@ -47,9 +47,10 @@ static u32 cachefiles_usage_crc(struct cachefiles_usage_disk *rec)
 
 /*
  * Bind: take the counts a clean unbind left, then mark them stale on disk until the next clean
- * unbind; without clean counts, count in the background.  Context: cache credentials, write access.
+ * unbind; without clean counts, the caller has them counted in the background.  Context: cache
+ * credentials, write access.  Return: true if the counts were clean.
  */
-static void cachefiles_usage_load(struct cachefiles_cache *cache)
+static bool cachefiles_usage_load(struct cachefiles_cache *cache)
 {
 	struct cachefiles_usage_disk rec;
 	ssize_t len;
@@ -66,10 +67,10 @@ static void cachefiles_usage_load(struct cachefiles_cache *cache)
 		rec.crc = cpu_to_le32(cachefiles_usage_crc(&rec));
 		vfs_setxattr(&init_user_ns, cache->root.dentry, CACHEFILES_XATTR_USAGE, &rec,
 			     sizeof(rec), 0);
-	} else {
-		vfs_removexattr(&init_user_ns, cache->root.dentry, CACHEFILES_XATTR_USAGE);
-		queue_work(cachefiles_wq, &cache->scan_work);
+		return true;
 	}
+	vfs_removexattr(&init_user_ns, cache->root.dentry, CACHEFILES_XATTR_USAGE);
+	return false;
 }
 
 /* Clean unbind: record the counts, if they are known. */
@@ -185,10 +186,10 @@ bool cachefiles_cache_has_space(struct cachefiles_cache *cache, u64 bytes)
 	u64 capacity = READ_ONCE(cache->capacity);
 	bool ok, report = false;
 
-	if (capacity && (u64)atomic64_read(&cache->usage) + bytes > capacity) {
-		cachefiles_cull_check(cache);
+	/* Full: give the culler a moment, then skip (the netfs has its data from the server). */
+	if (capacity && (u64)atomic64_read(&cache->usage) + bytes > capacity &&
+	    !cachefiles_cull_wait_for_space(cache, bytes))
 		goto no_space;
-	}
 
 	cachefiles_cache_statfs(cache, false);
 	spin_lock(&cache->statfs_lock);
@@ -215,16 +216,42 @@ no_space:
  * cachefiles_cache_charge - Account an object's backing blocks to its cache's usage
  * @object: The object whose backing file changed size
  *
- * Context: any; the caller serialises charges of one object (the object's lock or its teardown).
+ * Called as writes complete, so that usage follows the data within the writes in flight.
+ *
+ * Context: any; object->lock must not be held.
  */
 void cachefiles_cache_charge(struct cachefiles_object *object)
 {
 	struct cachefiles_cache *cache = object->volume->cache;
-	u64 now = cachefiles_file_bytes(object->file);
+	unsigned long flags;
+	u64 now, was;
 
-	atomic64_add(now - object->charged, &cache->usage);
+	spin_lock_irqsave(&object->lock, flags);
+	now = cachefiles_file_bytes(object->file);
+	was = object->charged;
 	object->charged = now;
+	spin_unlock_irqrestore(&object->lock, flags);
+	atomic64_add(now - was, &cache->usage);
 	cachefiles_cull_check(cache);
+}
+
+/**
+ * cachefiles_cache_uncharge - Take an object's blocks out of its cache's usage
+ * @object: The object whose backing file is going (deleted, or replaced by invalidation)
+ *
+ * Context: any; object->lock must not be held.
+ */
+void cachefiles_cache_uncharge(struct cachefiles_object *object)
+{
+	struct cachefiles_cache *cache = object->volume->cache;
+	unsigned long flags;
+	u64 was;
+
+	spin_lock_irqsave(&object->lock, flags);
+	was = object->charged;
+	object->charged = 0;
+	spin_unlock_irqrestore(&object->lock, flags);
+	atomic64_sub(was, &cache->usage);
 }
 
 static void cachefiles_cache_error_work(struct work_struct *work)
@@ -415,9 +442,19 @@ int cachefiles_cache_bind(const struct cachefiles_bind_params *params, struct ne
 	if (ret < 0)
 		goto err_path;
 
-	if (cachefiles_begin_change(cache, &saved) == 0) {
-		cachefiles_usage_load(cache);
+	ret = cachefiles_begin_change(cache, &saved);
+	if (ret == 0) {
+		ret = cachefiles_cull_state_load(cache, cachefiles_usage_load(cache));
 		cachefiles_end_change(cache, saved);
+	}
+	if (ret < 0) {
+		NL_SET_ERR_MSG(extack, "cannot load the culler's state in the cache directory");
+		goto err_graveyard;
+	}
+	ret = cachefiles_cull_start(cache);
+	if (ret < 0) {
+		NL_SET_ERR_MSG(extack, "cannot start the culling thread");
+		goto err_state;
 	}
 
 	fscache = fscache_acquire_cache(cache->tag);
@@ -427,7 +464,7 @@ int cachefiles_cache_bind(const struct cachefiles_bind_params *params, struct ne
 			NL_SET_ERR_MSG(extack, "the tag is held by another cache backend");
 		else
 			NL_SET_ERR_MSG(extack, "fscache refused the cache");
-		goto err_graveyard;
+		goto err_thread;
 	}
 	cache->fscache = fscache;
 	cache->bound_at = ktime_get_real_ns();
@@ -443,6 +480,11 @@ int cachefiles_cache_bind(const struct cachefiles_bind_params *params, struct ne
 		atomic_inc(&cachefiles_owned_caches);
 	cachefiles_nl_changed();
 	queue_work(cachefiles_wq, &cache->reap_work);
+	/* Counts unknown, or a policy that may miss objects: walk the tree in the background. */
+	if (!cache->usage_known || !cache->cull.complete) {
+		cache->cull.rescans++;
+		queue_work(cachefiles_wq, &cache->scan_work);
+	}
 	pr_info("%s: bound %s\n", cache->tag, cache->dirname);
 	trace_cachefiles_iter_cache(cache->tag, cachefiles_trace_cache_bound, 0);
 	cachefiles_nl_notify(cache, FSCACHE_EVENT_CACHE_BOUND, 0);
@@ -450,6 +492,10 @@ int cachefiles_cache_bind(const struct cachefiles_bind_params *params, struct ne
 
 err_relinquish:
 	fscache_relinquish_cache(fscache);
+err_thread:
+	cachefiles_cull_stop(cache);
+err_state:
+	cachefiles_cull_state_close(cache);
 err_graveyard:
 	dput(cache->graveyard);
 err_path:
@@ -484,15 +530,19 @@ void cachefiles_cache_withdraw(struct cachefiles_cache *cache)
 	spin_lock(&cache->lock);
 	cache->withdrawing = true;
 	spin_unlock(&cache->lock);
-	cancel_work_sync(&cache->cull_work);
+	cachefiles_cull_stop(cache);
 	cachefiles_objects_withdraw(cache);
 	fscache_wait_for_objects(cache->fscache);
 	cachefiles_volumes_withdraw(cache);
 	fscache_relinquish_cache(cache->fscache);
 
 	flush_work(&cache->reap_work);
-	if (cache->state != CACHEFILES_CACHE_FAILED)
+	if (cache->state != CACHEFILES_CACHE_FAILED) {
+		/* The policy first: a clean usage record vouches for it. */
+		cachefiles_cull_state_save(cache);
 		cachefiles_usage_store(cache);
+	}
+	cachefiles_cull_state_close(cache);
 	cachefiles_nl_notify(cache, FSCACHE_EVENT_CACHE_WITHDRAWN, 0);
 	pr_info("%s: unbound %s\n", cache->tag, cache->dirname);
 	trace_cachefiles_iter_cache(cache->tag, cachefiles_trace_cache_unbound, 0);

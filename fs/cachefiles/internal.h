@@ -16,6 +16,7 @@
  *	state		CACHEFILES_CACHE_*, written under cachefiles_caches_mutex or by the I/O error
  *			path with cmpxchg; the data path stops at fscache's own state first
  *	usage, nr_objects, stats	atomics
+ *	cull		the culler: see struct cachefiles_culler
  *	The cache is freed by its withdrawal (unbind, socket close for an owned cache, I/O error, module
  *	exit), which runs with cachefiles_caches_mutex held and after fscache has waited for every access.
  *
@@ -35,8 +36,21 @@
  *	meta_mutex	serialises metadata writes: checkpoints, invalidation, resize, the final commit
  *	cache_link	on cache->objects, under cache->lock
  *
+ * struct cachefiles_culler: the culling thread and policy state of one cache (cull/).
+ *	thread		set at bind, stopped (kthread_stop) by withdrawal before the objects go
+ *	run_mutex	one culling pass at a time (the thread's, a netlink cull); held across I/O
+ *	lock		the policy, victims[], alloc_hint, seen, the two state files' contents and the
+ *			log's append position; held across the 16-byte log appends and a log
+ *			compaction's write, never across other I/O; never taken in interrupt context
+ *	victims		slots chosen and being deleted: off the policy, not to be reused or re-tracked
+ *			until the deletion is done (waiters sleep on ->space_wait)
+ *	log, slots	the open state files; set at bind, put at withdrawal after the objects
+ *	rescans		set at bind
+ *	complete	set at bind, then by the walk under ->lock
+ *
  * Lock order (outermost first):
- *	cachefiles_caches_mutex > object->meta_mutex > backing filesystem locks > cache->lock, object->lock
+ *	cachefiles_caches_mutex > culler->run_mutex > object->meta_mutex, culler->lock (never nested) >
+ *	backing filesystem locks > cache->lock, object->lock
  */
 #ifndef _FS_CACHEFILES_INTERNAL_H
 #define _FS_CACHEFILES_INTERNAL_H
@@ -58,6 +72,7 @@
 #include <trace/events/cachefiles_iter.h>
 
 #include "content_map.h"
+#include "cull/log.h"
 
 struct netlink_ext_ack;
 
@@ -65,6 +80,8 @@ struct netlink_ext_ack;
 #define CACHEFILES_FANOUT		256
 /* Longest object file name we make; longer keys are hashed, the whole key kept in the metadata. */
 #define CACHEFILES_NAME_MAX		200
+/* Lookups that found their file culled under them start over at most this often. */
+#define CACHEFILES_LOOKUP_RETRIES	3
 /* How long an object being filled may go without a checkpoint of its content map. */
 #define CACHEFILES_CHECKPOINT_DELAY	(5 * HZ)
 /* How long a statfs() of the backing filesystem is trusted by the space check. */
@@ -88,6 +105,13 @@ struct netlink_ext_ack;
 #define CACHEFILES_OBJ_HEX		'X'	/* X<key in hex> */
 #define CACHEFILES_OBJ_HASHED		'H'	/* H<hash of a long key> */
 #define CACHEFILES_MAP_SUFFIX		".map"	/* side file of a big content map */
+/*
+ * The culler's state (cull/log.h).  Every regular file of ours that is not an object ends in
+ * CACHEFILES_MAP_SUFFIX (or that and ".new"), so tools walking a cache can tell objects apart.
+ */
+#define CACHEFILES_CULL_LOG		"cull-log.map"		/* the culling policy */
+#define CACHEFILES_CULL_LOG_NEW		"cull-log.map.new"	/* ... being compacted */
+#define CACHEFILES_CULL_SLOTS		"cull-slots.map"	/* where each slot's object is */
 
 /* Extended attributes (trusted.*: only an admin reads them) */
 #define CACHEFILES_XATTR_META		"trusted.fscache.meta"
@@ -104,6 +128,33 @@ enum cachefiles_cache_state {
 #define CACHEFILES_STAT_FIRST		FSCACHE_A_STAT_LOOKUPS
 #define CACHEFILES_STAT_LAST		FSCACHE_A_STAT_MAX
 #define CACHEFILES_NR_STATS		(CACHEFILES_STAT_LAST - CACHEFILES_STAT_FIRST + 1)
+
+/* Victims one culling batch takes from the policy before deleting them. */
+#define CACHEFILES_CULL_VICTIM_BATCH	16
+
+struct cachefiles_culler {
+	struct task_struct		*thread;
+	wait_queue_head_t		wait;		/* the thread sleeps here */
+	wait_queue_head_t		space_wait;	/* writers waiting for room; lookups waiting
+							 * for a victim's deletion */
+	unsigned long			flags;
+#define CACHEFILES_CULL_KICK		0	/* look at usage now */
+	u64				room;		/* most bytes a waiting writer needs (xchg) */
+	struct mutex			run_mutex;
+	struct mutex			lock;
+	struct cachefiles_cull_policy	policy;
+	u32				victims[CACHEFILES_CULL_VICTIM_BATCH];
+	unsigned int			nr_victims;
+	u64				victims_gen;	/* batches of victims finished */
+	u32				alloc_hint;	/* next slot to try */
+	unsigned long			*seen;		/* slots the reconciling walk met, or NULL */
+	struct file			*log;		/* cull-log.map, appended to */
+	struct file			*slots;		/* cull-slots.map */
+	loff_t				log_end;	/* where the next record goes */
+	u32				log_tail;	/* records appended since compaction */
+	u32				rescans;	/* walks of the tree since bind (set at bind) */
+	bool				complete;	/* the policy knows every object on disk */
+};
 
 struct cachefiles_cache {
 	struct list_head		link;
@@ -141,8 +192,7 @@ struct cachefiles_cache {
 
 	struct work_struct		reap_work;	/* empties the graveyard */
 	struct work_struct		scan_work;	/* recounts usage after an unclean stop */
-	struct work_struct		cull_work;	/* culls down to the low watermark */
-	unsigned long			cull_pending;	/* bit 0: cull_work queued or running */
+	struct cachefiles_culler	cull;
 	bool				usage_known;	/* usage counted, not estimated */
 	struct work_struct		error_work;	/* withdraws after an I/O error */
 	struct ratelimit_state		ratelimit;
@@ -169,6 +219,7 @@ struct cachefiles_object {
 	unsigned int			debug_id;
 	u8				fanout;
 	char				name[CACHEFILES_NAME_MAX + 2];
+	u32				slot;		/* the culler's, or CACHEFILES_CULL_NIL */
 
 	spinlock_t			lock;
 	struct file			*file;
@@ -262,14 +313,41 @@ void cachefiles_cache_io_error(struct cachefiles_cache *cache, int error);
 bool cachefiles_cache_has_space(struct cachefiles_cache *cache, u64 bytes);
 void cachefiles_cache_statfs(struct cachefiles_cache *cache, bool fresh);
 void cachefiles_cache_charge(struct cachefiles_object *object);
+void cachefiles_cache_uncharge(struct cachefiles_object *object);
 void cachefiles_cache_put(struct cachefiles_cache *cache);
 void cachefiles_cache_exit(void);
 
 /* cull/cull.c */
 void cachefiles_cull_init(struct cachefiles_cache *cache);
+int cachefiles_cull_start(struct cachefiles_cache *cache);
+void cachefiles_cull_stop(struct cachefiles_cache *cache);
 void cachefiles_cull_check(struct cachefiles_cache *cache);
+bool cachefiles_cull_wait_for_space(struct cachefiles_cache *cache, u64 bytes);
 int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target);
 int cachefiles_cull_object(struct cachefiles_cache *cache, const char *volume_dir, const char *name);
+
+/* cull/slots.c */
+u64 cachefiles_cull_fingerprint(const char *volume, const u8 *key, unsigned int key_len);
+int cachefiles_cull_grow(struct cachefiles_culler *c, u32 want);
+int cachefiles_cull_track(struct cachefiles_object *object);
+void cachefiles_cull_untrack(struct cachefiles_object *object, bool deleted, bool log);
+void cachefiles_cull_reconcile_begin(struct cachefiles_cache *cache);
+void cachefiles_cull_reconcile_file(struct cachefiles_cache *cache, struct dentry *vdir,
+				    struct dentry *fdir, struct dentry *file, u64 bytes);
+void cachefiles_cull_reconcile_end(struct cachefiles_cache *cache, bool done);
+
+/* cull/state.c */
+int cachefiles_cull_state_load(struct cachefiles_cache *cache, bool usage_clean);
+void cachefiles_cull_state_save(struct cachefiles_cache *cache);
+void cachefiles_cull_state_close(struct cachefiles_cache *cache);
+int cachefiles_cull_state_compact(struct cachefiles_cache *cache);
+bool cachefiles_cull_state_want_compact(struct cachefiles_cache *cache);
+void cachefiles_cull_log_append(struct cachefiles_cache *cache, u32 slot);
+void cachefiles_cull_log_tombstone_append(struct cachefiles_cache *cache, u32 slot);
+int cachefiles_cull_slot_read(struct cachefiles_cache *cache, u32 slot,
+			      struct cachefiles_cull_slot_name *out);
+int cachefiles_cull_slot_write(struct cachefiles_cache *cache, u32 slot, u8 fanout,
+			       const char *volume, const char *name);
 
 /* volume.c */
 char *cachefiles_volume_dirname_of(const u8 *key, unsigned int len);
@@ -294,6 +372,8 @@ void cachefiles_scan(struct work_struct *work);
 int cachefiles_meta_load(struct cachefiles_object *object, struct file *file);
 int cachefiles_meta_store(struct cachefiles_object *object, enum cachefiles_disk_state state);
 int cachefiles_meta_mark_unsafe(struct cachefiles_object *object);
+int cachefiles_meta_peek(struct dentry *dentry, u32 *slot, u8 *key, u8 *key_len);
+int cachefiles_meta_set_slot(struct dentry *dentry, u32 slot);
 void cachefiles_meta_remove_sidecar(struct cachefiles_object *object);
 
 /* object.c */

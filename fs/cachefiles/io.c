@@ -100,6 +100,8 @@ static void cachefiles_write_complete(struct kiocb *iocb, long ret)
 			trace_cachefiles_iter_map(object->debug_id, cachefiles_trace_map_mark, ki->start,
 						  ret, object->map.nr_set);
 			cachefiles_object_queue_checkpoint(object);
+			/* Usage follows the blocks now, not at the checkpoint: the culler sees it. */
+			cachefiles_cache_charge(object);
 		}
 	}
 	cachefiles_kiocb_end(ki, ret, true);

@@ -18,7 +18,8 @@
 #include <linux/xattr.h>
 
 #define CACHEFILES_META_MAGIC	0x49435346	/* "FSCI" little-endian */
-#define CACHEFILES_META_VERSION	1
+#define CACHEFILES_META_VERSION	2	/* 2 added the culler's slot */
+#define CACHEFILES_META_VERSION_NOSLOT	1	/* still read: its objects get a slot at lookup */
 
 enum cachefiles_map_where {
 	CACHEFILES_MAP_NONE	= 0,
@@ -39,7 +40,7 @@ struct cachefiles_meta_disk {
 	__le32	map_len;	/* bytes of the encoded map */
 	__le32	map_crc;	/* crc32c of the encoded map, inline or not */
 	__le32	crc;		/* crc32c of all of the xattr, with this field zero */
-	__le32	reserved2;
+	__le32	slot;		/* the culler's slot (version 2; version 1: reserved, zero) */
 } __packed;
 
 #define CACHEFILES_META_MAX \
@@ -239,7 +240,8 @@ int cachefiles_meta_load(struct cachefiles_object *object, struct file *file)
 	hdr = (const struct cachefiles_meta_disk *)buf;
 	ret = -EFSCORRUPTED;
 	if (le32_to_cpu(hdr->magic) != CACHEFILES_META_MAGIC ||
-	    hdr->version != CACHEFILES_META_VERSION) {
+	    (hdr->version != CACHEFILES_META_VERSION &&
+	     hdr->version != CACHEFILES_META_VERSION_NOSLOT)) {
 		cachefiles_meta_corrupt(object, "magic or version");
 		goto out;
 	}
@@ -298,6 +300,8 @@ int cachefiles_meta_load(struct cachefiles_object *object, struct file *file)
 		cachefiles_meta_corrupt(object, "content map");
 	if (ret == 0) {
 		object->disk_state = hdr->state;
+		object->slot = hdr->version == CACHEFILES_META_VERSION_NOSLOT ?
+			       CACHEFILES_CULL_NIL : le32_to_cpu(hdr->slot);
 		if (hdr->map_where == CACHEFILES_MAP_SIDECAR)
 			set_bit(CACHEFILES_OBJECT_SIDECAR, &object->flags);
 	}
@@ -393,6 +397,7 @@ int cachefiles_meta_store(struct cachefiles_object *object, enum cachefiles_disk
 	hdr->object_size = cpu_to_le64(object->map.size);
 	spin_unlock_irq(&object->lock);
 	hdr->map_len = cpu_to_le32(map_len);
+	hdr->slot = cpu_to_le32(object->slot);
 	hdr->map_crc = cpu_to_le32(map ? cachefiles_meta_crc(map, map_len) : 0);
 	if (where == CACHEFILES_MAP_INLINE) {
 		memcpy(p, map, map_len);
@@ -437,4 +442,99 @@ int cachefiles_meta_mark_unsafe(struct cachefiles_object *object)
 	if (object->disk_state == CACHEFILES_DISK_UNSAFE || object->disk_state == 0)
 		return 0;
 	return cachefiles_meta_store(object, CACHEFILES_DISK_UNSAFE);
+}
+
+/*
+ * Read and check the metadata of an object file found by a walk of the tree or chosen by the culler,
+ * with no cookie to compare it with.  @buf has room for CACHEFILES_META_MAX bytes.
+ */
+static ssize_t cachefiles_meta_read_raw(struct dentry *dentry, u8 *buf)
+{
+	struct cachefiles_meta_disk *hdr = (struct cachefiles_meta_disk *)buf;
+	ssize_t len;
+	u32 crc;
+
+	len = vfs_getxattr(&init_user_ns, dentry, CACHEFILES_XATTR_META, buf, CACHEFILES_META_MAX);
+	if (len < 0)
+		return len == -ERANGE ? -EFSCORRUPTED : len;
+	if (len < sizeof(*hdr))
+		return -ENODATA;
+	if (le32_to_cpu(hdr->magic) != CACHEFILES_META_MAGIC ||
+	    (hdr->version != CACHEFILES_META_VERSION &&
+	     hdr->version != CACHEFILES_META_VERSION_NOSLOT) ||
+	    sizeof(*hdr) + hdr->key_len + hdr->aux_len > len)
+		return -EFSCORRUPTED;
+	crc = le32_to_cpu(hdr->crc);
+	hdr->crc = 0;
+	if (cachefiles_meta_crc(buf, len) != crc)
+		return -EFSCORRUPTED;
+	hdr->crc = cpu_to_le32(crc);
+	return len;
+}
+
+/**
+ * cachefiles_meta_peek - Read the slot and key an object file's metadata records
+ * @dentry: The object file
+ * @slot: Set to its slot, or CACHEFILES_CULL_NIL if it has none (version 1)
+ * @key: Room for U8_MAX bytes, set to the cookie's key
+ * @key_len: Set to the key's length
+ *
+ * Context: process context, cache credentials.
+ * Return: 0, -ENODATA for a file with no metadata yet, -EFSCORRUPTED, or another -errno.
+ */
+int cachefiles_meta_peek(struct dentry *dentry, u32 *slot, u8 *key, u8 *key_len)
+{
+	const struct cachefiles_meta_disk *hdr;
+	ssize_t len;
+	u8 *buf;
+
+	buf = kmalloc(CACHEFILES_META_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = cachefiles_meta_read_raw(dentry, buf);
+	if (len >= 0) {
+		hdr = (const struct cachefiles_meta_disk *)buf;
+		*slot = hdr->version == CACHEFILES_META_VERSION_NOSLOT ? CACHEFILES_CULL_NIL :
+			le32_to_cpu(hdr->slot);
+		*key_len = hdr->key_len;
+		memcpy(key, buf + sizeof(*hdr), hdr->key_len);
+	}
+	kfree(buf);
+	return len < 0 ? len : 0;
+}
+
+/**
+ * cachefiles_meta_set_slot - Record a new slot in an object file's metadata
+ * @dentry: The object file, not open as a cache object (the background walk found it)
+ * @slot: The slot
+ *
+ * A version 1 record becomes version 2; nothing else changes.  Not synced: a slot lost in a crash
+ * is given again by the next walk.
+ *
+ * Context: process context, cache credentials, write access.
+ * Return: 0 or -errno.
+ */
+int cachefiles_meta_set_slot(struct dentry *dentry, u32 slot)
+{
+	struct cachefiles_meta_disk *hdr;
+	ssize_t len;
+	u8 *buf;
+	int ret;
+
+	buf = kmalloc(CACHEFILES_META_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = cachefiles_meta_read_raw(dentry, buf);
+	ret = len;
+	if (len >= 0) {
+		hdr = (struct cachefiles_meta_disk *)buf;
+		hdr->version = CACHEFILES_META_VERSION;
+		hdr->slot = cpu_to_le32(slot);
+		hdr->crc = 0;
+		hdr->crc = cpu_to_le32(cachefiles_meta_crc(buf, len));
+		ret = vfs_setxattr(&init_user_ns, dentry, CACHEFILES_XATTR_META, buf, len,
+				   XATTR_REPLACE);
+	}
+	kfree(buf);
+	return ret;
 }

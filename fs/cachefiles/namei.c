@@ -495,15 +495,22 @@ static int cachefiles_scan_dir(struct cachefiles_cache *cache, struct dentry *di
 			if (depth < 2 && d_is_dir(child)) {
 				ret = cachefiles_scan_dir(cache, child, depth + 1, t);
 			} else if (depth == 2 && d_is_reg(child)) {
-				t->bytes += (u64)READ_ONCE(d_inode(child)->i_blocks) << SECTOR_SHIFT;
+				u64 bytes = (u64)READ_ONCE(d_inode(child)->i_blocks) << SECTOR_SHIFT;
+
+				t->bytes += bytes;
 				if (!strstr(name, CACHEFILES_MAP_SUFFIX)) {
 					t->bytes += CACHEFILES_OBJECT_OVERHEAD;
 					t->objects++;
+					cachefiles_cull_reconcile_file(cache, dir->d_parent, dir, child,
+								       bytes + CACHEFILES_OBJECT_OVERHEAD);
 				}
 			}
 			dput(child);
 			cond_resched();
 		}
+		/* Withdrawal cancels the walk. */
+		if (ret == 0 && READ_ONCE(cache->state) != CACHEFILES_CACHE_ACTIVE)
+			ret = -EINTR;
 	} while (ret == 0 && sc.nr);
 	fput(file);
 	kvfree(sc.names);
@@ -511,11 +518,12 @@ static int cachefiles_scan_dir(struct cachefiles_cache *cache, struct dentry *di
 }
 
 /**
- * cachefiles_scan - Count what a cache holds after an unclean stop (work item)
+ * cachefiles_scan - Count what a cache holds and reconcile the culler with it (work item)
  * @work: The cache's scan_work
  *
- * A cleanly unbound cache records its usage; one that was not is bound at once with its usage
- * unknown, and this counts it in the background.
+ * A cleanly unbound cache records its usage and its culling policy; one that was not is bound at
+ * once, with its usage unknown and its policy as the log left it, and this walk counts the usage and
+ * has the culler insert the objects it missed and forget the ones that are gone.
  */
 void cachefiles_scan(struct work_struct *work)
 {
@@ -524,15 +532,25 @@ void cachefiles_scan(struct work_struct *work)
 	const struct cred *saved;
 	int ret;
 
-	saved = override_creds(cache->cred);
-	ret = cachefiles_scan_dir(cache, cache->root.dentry, 0, &t);
-	revert_creds(saved);
+	ret = cachefiles_begin_change(cache, &saved);
 	if (ret < 0) {
-		cachefiles_warn(cache, "cannot count the cache's usage: %d", ret);
+		cachefiles_warn(cache, "cannot walk the cache: %d", ret);
 		return;
 	}
-	atomic64_set(&cache->usage, t.bytes);
-	atomic64_set(&cache->nr_objects, t.objects);
-	WRITE_ONCE(cache->usage_known, true);
+	cachefiles_cull_reconcile_begin(cache);
+	ret = cachefiles_scan_dir(cache, cache->root.dentry, 0, &t);
+	cachefiles_cull_reconcile_end(cache, ret == 0);
+	cachefiles_end_change(cache, saved);
+	if (ret < 0) {
+		if (ret != -EINTR)
+			cachefiles_warn(cache, "cannot count the cache's usage: %d", ret);
+		return;
+	}
+	if (!READ_ONCE(cache->usage_known)) {
+		atomic64_set(&cache->usage, t.bytes);
+		atomic64_set(&cache->nr_objects, t.objects);
+		WRITE_ONCE(cache->usage_known, true);
+	}
 	pr_info("%s: counted %llu objects, %llu bytes\n", cache->tag, t.objects, t.bytes);
+	cachefiles_cull_check(cache);
 }

@@ -11,6 +11,9 @@
  * Usage accounting: every object file on disk is counted in cache->usage (its blocks plus
  * CACHEFILES_OBJECT_OVERHEAD).  An object found at lookup is already counted; a new one is added; one
  * deleted is taken away.  object->charged is what this object contributes now.
+ *
+ * Culling: from lookup to withdrawal an object is pinned in its cache's culling policy, under the
+ * slot its metadata records (cull/state.c), so it is never culled while fscache uses it.
  */
 #include "internal.h"
 
@@ -51,6 +54,7 @@ static struct cachefiles_object *cachefiles_object_alloc(struct fscache_cookie *
 	mutex_init(&object->meta_mutex);
 	INIT_LIST_HEAD(&object->cache_link);
 	INIT_DELAYED_WORK(&object->checkpoint_work, cachefiles_object_checkpoint);
+	object->slot = CACHEFILES_CULL_NIL;
 	cachefiles_object_name(object);
 	return object;
 }
@@ -118,7 +122,7 @@ bool cachefiles_object_lookup(struct fscache_cookie *cookie)
 	const struct cred *saved;
 	struct file *file;
 	bool fresh, gone;
-	int ret;
+	int ret, tries = 0;
 
 	if (!volume)
 		return false;
@@ -127,11 +131,28 @@ bool cachefiles_object_lookup(struct fscache_cookie *cookie)
 	if (!object)
 		return false;
 
+relookup:
 	ret = cachefiles_begin_change(cache, &saved);
 	if (ret < 0)
 		goto fail;
+	object->slot = CACHEFILES_CULL_NIL;
 	file = cachefiles_object_open(object, &fresh);
+	if (!IS_ERR(file)) {
+		/* Found: counted when it was made.  Pin it in the culler, which counts an access. */
+		object->charged = fresh ? 0 : cachefiles_file_bytes(file);
+		object->file = file;
+		ret = cachefiles_cull_track(object);
+		if (ret == -EAGAIN) {
+			object->file = NULL;
+			object->charged = 0;
+			fput(file);
+			file = ERR_PTR(-ESTALE);
+		}
+	}
 	cachefiles_end_change(cache, saved);
+	/* Culled between its open and its pin: look again. */
+	if (ret == -EAGAIN && ++tries <= CACHEFILES_LOOKUP_RETRIES)
+		goto relookup;
 	if (IS_ERR(file)) {
 		trace_cachefiles_iter_lookup(object->debug_id, cachefiles_trace_lookup_failed,
 					     PTR_ERR(file));
@@ -142,18 +163,15 @@ bool cachefiles_object_lookup(struct fscache_cookie *cookie)
 		ret = cachefiles_map_init(&object->map, cookie->object_size, GFP_KERNEL);
 		if (ret < 0) {
 			/* A file we cannot describe must not survive: no metadata, so it is discarded. */
+			cachefiles_cull_untrack(object, false, false);
 			fput(file);
 			goto fail;
 		}
 		cachefiles_stat(cache, FSCACHE_A_STAT_CREATES, 1);
 		trace_cachefiles_iter_lookup(object->debug_id, cachefiles_trace_lookup_created, 0);
-	} else {
-		object->charged = cachefiles_file_bytes(file);	/* counted when it was made */
-		touch_atime(&file->f_path);			/* the culler's age of it */
 	}
 	cachefiles_stat(cache, FSCACHE_A_STAT_LOOKUPS, 1);
 
-	object->file = file;
 	object->opened_at = ktime_get_real_ns();
 
 	/*
@@ -166,6 +184,7 @@ bool cachefiles_object_lookup(struct fscache_cookie *cookie)
 		list_add_tail(&object->cache_link, &cache->objects);
 	spin_unlock(&cache->lock);
 	if (gone) {
+		cachefiles_cull_untrack(object, false, false);
 		fput(file);
 		goto fail;
 	}
@@ -238,6 +257,7 @@ void cachefiles_object_withdraw(struct fscache_cookie *cookie)
 	}
 	cachefiles_cache_charge(object);
 	mutex_unlock(&object->meta_mutex);
+	cachefiles_cull_untrack(object, delete && changing, changing);
 	if (changing)
 		cachefiles_end_change(cache, saved);
 	trace_cachefiles_iter_withdraw(object->debug_id, delete ? cachefiles_trace_withdraw_delete :
@@ -249,7 +269,7 @@ void cachefiles_object_withdraw(struct fscache_cookie *cookie)
 	cachefiles_nl_changed();
 
 	if (delete && changing) {
-		atomic64_sub(object->charged, &cache->usage);
+		cachefiles_cache_uncharge(object);
 		atomic64_dec(&cache->nr_objects);
 	}
 	cookie->cache_priv = NULL;
@@ -313,8 +333,7 @@ bool cachefiles_object_invalidate(struct fscache_cookie *cookie)
 		cachefiles_meta_remove_sidecar(object);
 
 	/* The old file's blocks leave the cache with it. */
-	atomic64_sub(object->charged, &cache->usage);
-	object->charged = 0;
+	cachefiles_cache_uncharge(object);
 	cachefiles_cache_charge(object);
 	mutex_unlock(&object->meta_mutex);
 	cachefiles_end_change(cache, saved);

@@ -3,7 +3,7 @@
  * fscache-iter: /proc/fs/cachefiles, the bound caches and their counters for admins' scripts.
  *
  * One line per cache: tag, state, usage, capacity and objects, then "name=value" counters in the
- * order of enum fscache_a_stat.  The same numbers are in the netlink family's CACHE_GET replies.
+ * order of enum fscache_a_stat, and the culler's figures (tracked objects, slots, rescans).  The same numbers are in the netlink family's CACHE_GET replies.
  */
 #include "internal.h"
 
@@ -48,7 +48,10 @@ static int cachefiles_proc_show(struct seq_file *m, void *v)
 			if (cachefiles_stat_names[i])
 				seq_printf(m, " %s=%lld", cachefiles_stat_names[i],
 					   atomic64_read(&cache->stats[i]));
-		seq_putc(m, '\n');
+		/* The culler: objects it tracks, its slots, walks of the tree since bind. */
+		seq_printf(m, " tracked=%u slots=%u rescans=%u\n",
+			   READ_ONCE(cache->cull.policy.nr_tracked),
+			   READ_ONCE(cache->cull.policy.max_objects), READ_ONCE(cache->cull.rescans));
 	}
 	mutex_unlock(&cachefiles_caches_mutex);
 	return 0;

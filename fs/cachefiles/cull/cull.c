@@ -2,83 +2,56 @@
 /*
  * fscache-iter: culling -- deleting objects so that a cache stays within its data capacity.
  *
- * A pass walks the cache's tree, keeps the oldest candidates (by their backing file's latest of
- * atime, mtime and ctime: lookup touches atime), skips objects that are open, and buries the
- * oldest until usage is down to the target.  Passes run from the cache's cull work, queued when
- * usage crosses the high watermark, when the capacity is lowered, or asked for over netlink.
- *
- * This is the interim policy, an LRU over the tree with no state of its own: the S3-FIFO policy in
- * cull/policy.c with state kept on disk replaces it (see Documentation/filesystems/caching/
- * cachefiles-cull.rst).
+ * Each cache has a kernel thread that sleeps until usage crosses the high watermark (or the capacity
+ * is lowered, or an object that blocked culling is released) and then culls down to the low
+ * watermark.  A pass takes victims from the S3-FIFO policy (cull/policy.c) in batches of
+ * CACHEFILES_CULL_VICTIM_BATCH under culler->lock, then, with no lock held, finds each victim's file
+ * through the slot table, checks that the file's metadata still names that slot and that it is not
+ * open, and buries it.  Objects in use are pinned in the policy and never chosen.  A netlink cull
+ * runs the same pass in the caller.  Writers that find the cache full wait a short while for the
+ * thread, then skip the write.  The state that survives unbinds is in cull/state.c; the design is in
+ * Documentation/filesystems/caching/cachefiles-cull.rst.
  */
 #include "../internal.h"
 
+#include <linux/freezer.h>
+#include <linux/kthread.h>
 #include <linux/namei.h>
-#include <linux/sort.h>
 #include <linux/slab.h>
 #include <linux/sched/cputime.h>
 
-/* Candidates one pass keeps; a pass that frees too little is followed by another. */
-#define CACHEFILES_CULL_BATCH		512
-/* Passes one cull runs at most before giving up on reaching its target. */
-#define CACHEFILES_CULL_MAX_PASSES	64
+/* How long the thread sleeps between looks at a cache it was not woken for. */
+#define CACHEFILES_CULL_IDLE_PERIOD	(10 * HZ)
+/* How long a write into a full cache waits for the culler before it is skipped. */
+#define CACHEFILES_CULL_SPACE_WAIT	(HZ / 10)
 
-struct cachefiles_cull_cand {
-	s64		age;		/* ns; smaller is older */
-	struct dentry	*dir;		/* the fan-out directory, a reference */
-	struct inode	*inode;		/* to check the name still is this file (not a reference) */
-	char		name[CACHEFILES_NAME_MAX + 2];
-};
-
+/* Per pass: one slot record and the key of the metadata read to check a victim. */
 struct cachefiles_cull_pass {
-	struct dir_context		ctx;
-	struct cachefiles_cache		*cache;
-	struct cachefiles_cull_cand	*cands;		/* a max-heap by age while collecting */
-	unsigned int			nr;
-	char				(*names)[NAME_MAX + 1];	/* names read from one directory */
-	unsigned int			nr_names;
+	struct cachefiles_cull_slot_name	sn;
+	u8					key[U8_MAX];
 };
 
-static bool cachefiles_cull_actor(struct dir_context *ctx, const char *name, int len, loff_t pos,
-				  u64 ino, unsigned int type)
+static u64 cachefiles_cull_mark(struct cachefiles_cache *cache, u8 pct)
 {
-	struct cachefiles_cull_pass *cp = container_of(ctx, struct cachefiles_cull_pass, ctx);
-
-	if (len == 0 || name[0] == '.' || len > NAME_MAX)
-		return true;
-	if (cp->nr_names >= CACHEFILES_REAP_BATCH)
-		return false;
-	memcpy(cp->names[cp->nr_names], name, len);
-	cp->names[cp->nr_names][len] = '\0';
-	cp->nr_names++;
-	return true;
+	return div_u64(READ_ONCE(cache->capacity), 100) * pct;
 }
 
-static void cachefiles_cull_heap_down(struct cachefiles_cull_cand *c, unsigned int n, unsigned int i)
+static bool cachefiles_cull_over_high(struct cachefiles_cache *cache)
 {
-	for (;;) {
-		unsigned int l = 2 * i + 1, r = l + 1, m = i;
-
-		if (l < n && c[l].age > c[m].age)
-			m = l;
-		if (r < n && c[r].age > c[m].age)
-			m = r;
-		if (m == i)
-			return;
-		swap(c[i], c[m]);
-		i = m;
-	}
+	return READ_ONCE(cache->capacity) &&
+	       (u64)atomic64_read(&cache->usage) >
+	       cachefiles_cull_mark(cache, READ_ONCE(cache->high_wmark));
 }
 
-static void cachefiles_cull_heap_up(struct cachefiles_cull_cand *c, unsigned int i)
+/* Should a pass stop early: the thread is being stopped, or the netlink caller killed. */
+static bool cachefiles_cull_interrupted(struct cachefiles_cache *cache)
 {
-	while (i > 0 && c[(i - 1) / 2].age < c[i].age) {
-		swap(c[i], c[(i - 1) / 2]);
-		i = (i - 1) / 2;
-	}
+	if (current == cache->cull.thread)
+		return kthread_should_stop();
+	return fatal_signal_pending(current);
 }
 
-/* An object file open right now is not a candidate. */
+/* An object file open as a cache object right now is never deleted by the culler. */
 static bool cachefiles_cull_in_use(struct cachefiles_cache *cache, struct inode *inode)
 {
 	struct cachefiles_object *object;
@@ -95,104 +68,27 @@ static bool cachefiles_cull_in_use(struct cachefiles_cache *cache, struct inode 
 	return busy;
 }
 
-static void cachefiles_cull_offer(struct cachefiles_cull_pass *cp, struct dentry *dir,
-				  struct dentry *child, const char *name)
+/*
+ * Bury an object file and its map's side file, and take them out of the counts.  Context: cache
+ * credentials and write access.  Return: the bytes freed, or -errno.
+ */
+static s64 cachefiles_cull_bury(struct cachefiles_cache *cache, struct dentry *fdir,
+				const char *name, struct dentry *victim)
 {
-	struct inode *inode = d_inode(child);
-	struct cachefiles_cull_cand *c;
-	s64 age;
-
-	age = max3(timespec64_to_ns(&inode->i_atime), timespec64_to_ns(&inode->i_mtime),
-		   timespec64_to_ns(&inode->i_ctime));
-	if (cp->nr == CACHEFILES_CULL_BATCH) {
-		if (age >= cp->cands[0].age)
-			return;
-		dput(cp->cands[0].dir);
-		c = &cp->cands[0];
-	} else {
-		c = &cp->cands[cp->nr++];
-	}
-	c->age = age;
-	c->dir = dget(dir);
-	c->inode = inode;
-	strscpy(c->name, name, sizeof(c->name));
-	if (c == &cp->cands[0] && cp->nr == CACHEFILES_CULL_BATCH)
-		cachefiles_cull_heap_down(cp->cands, cp->nr, 0);
-	else
-		cachefiles_cull_heap_up(cp->cands, cp->nr - 1);
-}
-
-/* Gather candidates below @dir: V<volume>/@<xx>/<object>. */
-static int cachefiles_cull_scan(struct cachefiles_cull_pass *cp, struct dentry *dir, int depth)
-{
-	struct cachefiles_cache *cache = cp->cache;
-	struct path path = { .mnt = cache->root.mnt, .dentry = dir };
-	char want = depth == 0 ? CACHEFILES_VOLUME_PREFIX :
-		    depth == 1 ? CACHEFILES_FANOUT_PREFIX : 0;
-	char (*names)[NAME_MAX + 1];
-	struct dentry *child;
-	struct file *file;
-	unsigned int i, nr;
+	struct inode *inode = d_inode(victim);
+	char sidecar[NAME_MAX + 1];
+	u64 bytes;
 	int ret;
 
-	names = kvmalloc_array(CACHEFILES_REAP_BATCH, sizeof(*names), GFP_KERNEL);
-	if (!names)
-		return -ENOMEM;
-	file = dentry_open(&path, O_RDONLY | O_DIRECTORY, cache->cred);
-	if (IS_ERR(file)) {
-		kvfree(names);
-		return PTR_ERR(file);
-	}
-	do {
-		cp->names = names;
-		cp->nr_names = 0;
-		ret = iterate_dir(file, &cp->ctx);
-		nr = cp->nr_names;
-		for (i = 0; ret == 0 && i < nr; i++) {
-			if (want && names[i][0] != want)
-				continue;
-			if (depth == 2 && strstr(names[i], CACHEFILES_MAP_SUFFIX))
-				continue;
-			child = lookup_positive_unlocked(names[i], dir, strlen(names[i]));
-			if (IS_ERR(child))
-				continue;
-			if (depth < 2 && d_is_dir(child))
-				ret = cachefiles_cull_scan(cp, child, depth + 1);
-			else if (depth == 2 && d_is_reg(child))
-				cachefiles_cull_offer(cp, dir, child, names[i]);
-			dput(child);
-			cond_resched();
-		}
-	} while (ret == 0 && nr);
-	fput(file);
-	kvfree(names);
-	return ret;
-}
-
-static int cachefiles_cull_cmp(const void *a, const void *b)
-{
-	const struct cachefiles_cull_cand *x = a, *y = b;
-
-	return x->age < y->age ? -1 : x->age > y->age;
-}
-
-/* Bury one candidate if it is still that file and not open; returns the bytes freed. */
-static u64 cachefiles_cull_one(struct cachefiles_cache *cache, struct cachefiles_cull_cand *c)
-{
-	struct dentry *victim;
-	u64 bytes;
-
-	victim = lookup_positive_unlocked(c->name, c->dir, strlen(c->name));
-	if (IS_ERR(victim))
-		return 0;
-	if (d_inode(victim) != c->inode || cachefiles_cull_in_use(cache, c->inode)) {
-		dput(victim);
-		return 0;
-	}
-	bytes = ((u64)READ_ONCE(c->inode->i_blocks) << SECTOR_SHIFT) + CACHEFILES_OBJECT_OVERHEAD;
-	dput(victim);
-	if (cachefiles_bury(cache, c->dir, c->name, c->inode) < 0)
-		return 0;
+	if (cachefiles_cull_in_use(cache, inode))
+		return -EBUSY;
+	bytes = ((u64)READ_ONCE(inode->i_blocks) << SECTOR_SHIFT) + CACHEFILES_OBJECT_OVERHEAD;
+	ret = cachefiles_bury(cache, fdir, name, inode);
+	if (ret < 0)
+		return ret;
+	if (snprintf(sidecar, sizeof(sidecar), "%s%s", name, CACHEFILES_MAP_SUFFIX) <
+	    sizeof(sidecar))
+		cachefiles_bury(cache, fdir, sidecar, NULL);
 	atomic64_sub(bytes, &cache->usage);
 	atomic64_dec(&cache->nr_objects);
 	cachefiles_stat(cache, FSCACHE_A_STAT_CULLS, 1);
@@ -201,59 +97,154 @@ static u64 cachefiles_cull_one(struct cachefiles_cache *cache, struct cachefiles
 	return bytes;
 }
 
+/* Look up V<volume>/@xx/<name>: the object file, and its fan-out directory in *@fdir. */
+static struct dentry *cachefiles_cull_lookup(struct cachefiles_cache *cache, const char *volume,
+					     u8 fanout, const char *name, struct dentry **fdir)
+{
+	struct dentry *vdir, *dir, *victim;
+	char fan[4];
+
+	vdir = lookup_positive_unlocked(volume, cache->root.dentry, strlen(volume));
+	if (IS_ERR(vdir))
+		return vdir;
+	snprintf(fan, sizeof(fan), "%c%02x", CACHEFILES_FANOUT_PREFIX, fanout);
+	dir = lookup_positive_unlocked(fan, vdir, strlen(fan));
+	dput(vdir);
+	if (IS_ERR(dir))
+		return dir;
+	victim = lookup_positive_unlocked(name, dir, strlen(name));
+	if (IS_ERR(victim) || !d_is_reg(victim)) {
+		if (!IS_ERR(victim))
+			dput(victim);
+		dput(dir);
+		return ERR_PTR(-ENOENT);
+	}
+	*fdir = dir;
+	return victim;
+}
+
+/*
+ * Delete the object of a victim slot: the slot table says where it is, and its metadata must still
+ * name the slot.  Context: cache credentials and write access, the slot on culler->victims.
+ */
+static s64 cachefiles_cull_victim(struct cachefiles_cache *cache, struct cachefiles_cull_pass *cp,
+				  u32 slot)
+{
+	struct dentry *fdir, *victim;
+	u8 key_len;
+	u32 on_disk;
+	s64 ret;
+
+	ret = cachefiles_cull_slot_read(cache, slot, &cp->sn);
+	if (ret < 0)
+		return ret;
+	victim = cachefiles_cull_lookup(cache, cp->sn.volume, cp->sn.fanout, cp->sn.name, &fdir);
+	if (IS_ERR(victim))
+		return PTR_ERR(victim);
+	ret = cachefiles_meta_peek(victim, &on_disk, cp->key, &key_len);
+	if (ret == 0 && on_disk != slot)
+		ret = -ESTALE;		/* the record names an older holder of the slot */
+	if (ret == 0)
+		ret = cachefiles_cull_bury(cache, fdir, cp->sn.name, victim);
+	dput(victim);
+	dput(fdir);
+	return ret;
+}
+
+/* The victims of a batch are dealt with: their slots may be used again. */
+static void cachefiles_cull_victims_done(struct cachefiles_cache *cache)
+{
+	struct cachefiles_culler *c = &cache->cull;
+	unsigned int i;
+
+	mutex_lock(&c->lock);
+	for (i = 0; i < c->nr_victims; i++)
+		cachefiles_cull_log_tombstone_append(cache, c->victims[i]);
+	c->nr_victims = 0;
+	WRITE_ONCE(c->victims_gen, c->victims_gen + 1);
+	mutex_unlock(&c->lock);
+	wake_up_all(&c->space_wait);
+}
+
+/* Take up to a batch of victims, enough to bring usage to @target.  Return: how many. */
+static unsigned int cachefiles_cull_pick(struct cachefiles_cache *cache, u64 target)
+{
+	struct cachefiles_culler *c = &cache->cull;
+	u64 usage = atomic64_read(&cache->usage), picked = 0, bytes;
+	u32 slot;
+
+	mutex_lock(&c->lock);
+	cachefiles_cull_policy_set_capacity(&c->policy, READ_ONCE(cache->capacity));
+	while (c->nr_victims < CACHEFILES_CULL_VICTIM_BATCH && usage > target + picked &&
+	       cachefiles_cull_policy_evict(&c->policy, &slot, &bytes)) {
+		c->victims[c->nr_victims++] = slot;
+		picked += bytes;
+	}
+	mutex_unlock(&c->lock);
+	return c->nr_victims;
+}
+
 /**
- * cachefiles_cull_to - Delete the oldest objects until usage is at most @target
+ * cachefiles_cull_to - Cull until usage is at most @target
  * @cache: The cache
  * @target: Bytes
  *
- * Context: process context; the cache is not withdrawn meanwhile (its cull work, or a netlink
- * command holding cachefiles_caches_mutex).
- * Return: 0 when usage reached the target, -EBUSY if what is left is in use, or -errno.
+ * Context: process context; the cache is not withdrawn meanwhile (its thread, which withdrawal
+ * stops first, or a netlink command holding cachefiles_caches_mutex).
+ * Return: 0 when usage reached the target, -EBUSY if what is left is in use (or unknown to the
+ * policy until the reconciling walk has found it), -EINTR, or -errno.
  */
 int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 {
-	struct cachefiles_cull_pass cp = { .ctx.actor = cachefiles_cull_actor, .cache = cache };
-	u64 cpu0 = current->se.sum_exec_runtime;
+	struct cachefiles_culler *c = &cache->cull;
+	struct cachefiles_cull_pass *cp;
 	const struct cred *saved;
-	unsigned int i, pass;
-	u64 freed;
-	int ret = 0;
+	unsigned int i, nr;
+	u64 cpu0;
+	s64 freed;
+	int ret;
 
 	if ((u64)atomic64_read(&cache->usage) <= target)
 		return 0;
-	cp.cands = kvmalloc_array(CACHEFILES_CULL_BATCH, sizeof(*cp.cands), GFP_KERNEL);
-	if (!cp.cands)
+	cp = kmalloc(sizeof(*cp), GFP_KERNEL);
+	if (!cp)
 		return -ENOMEM;
 	ret = cachefiles_begin_change(cache, &saved);
 	if (ret < 0)
 		goto out_free;
+	mutex_lock(&c->run_mutex);
+	cpu0 = current->se.sum_exec_runtime;
 	cachefiles_nl_notify(cache, FSCACHE_EVENT_CULL_STARTED, 0);
-	for (pass = 0; pass < CACHEFILES_CULL_MAX_PASSES; pass++) {
-		cp.nr = 0;
-		ret = cachefiles_cull_scan(&cp, cache->root.dentry, 0);
-		sort(cp.cands, cp.nr, sizeof(*cp.cands), cachefiles_cull_cmp, NULL);
-		freed = 0;
-		for (i = 0; i < cp.nr; i++) {
-			if (ret == 0 && (u64)atomic64_read(&cache->usage) > target)
-				freed += cachefiles_cull_one(cache, &cp.cands[i]);
-			dput(cp.cands[i].dir);
-		}
-		if (ret < 0 || (u64)atomic64_read(&cache->usage) <= target)
-			break;
-		if (!freed) {
-			ret = -EBUSY;	/* everything left is in use */
-			break;
-		}
-		if (fatal_signal_pending(current)) {
+	while ((u64)atomic64_read(&cache->usage) > target) {
+		if (cachefiles_cull_interrupted(cache)) {
 			ret = -EINTR;
 			break;
 		}
+		nr = cachefiles_cull_pick(cache, target);
+		if (!nr) {
+			ret = -EBUSY;	/* everything left is pinned */
+			break;
+		}
+		for (i = 0; i < nr; i++) {
+			u32 slot = c->victims[i];
+
+			freed = cachefiles_cull_victim(cache, cp, slot);
+			trace_cachefiles_iter_cull(cache->tag, freed >= 0 ?
+						   cachefiles_trace_cull_victim :
+						   cachefiles_trace_cull_victim_gone,
+						   slot, freed >= 0 ? freed : 0,
+						   freed >= 0 ? 0 : freed);
+		}
+		cachefiles_cull_victims_done(cache);
+		cond_resched();
 	}
-	cachefiles_end_change(cache, saved);
 	cachefiles_stat(cache, FSCACHE_A_STAT_CULL_CPU_NS, current->se.sum_exec_runtime - cpu0);
+	mutex_unlock(&c->run_mutex);
+	cachefiles_end_change(cache, saved);
 	cachefiles_nl_notify(cache, FSCACHE_EVENT_CULL_FINISHED, ret);
+	wake_up_all(&c->space_wait);
 out_free:
-	kvfree(cp.cands);
+	kfree(cp);
 	return ret;
 }
 
@@ -268,82 +259,189 @@ out_free:
  */
 int cachefiles_cull_object(struct cachefiles_cache *cache, const char *volume_dir, const char *name)
 {
-	struct dentry *vdir, *fdir, *victim;
+	struct cachefiles_culler *c = &cache->cull;
+	struct cachefiles_cull_pass *cp;
+	struct dentry *fdir, *victim = ERR_PTR(-ENOENT);
 	const struct cred *saved;
-	char fan[4];
+	u32 slot = CACHEFILES_CULL_NIL;
+	u8 key_len;
+	s64 freed;
 	int i, ret;
 
+	cp = kmalloc(sizeof(*cp), GFP_KERNEL);
+	if (!cp)
+		return -ENOMEM;
 	ret = cachefiles_begin_change(cache, &saved);
 	if (ret < 0)
-		return ret;
-	vdir = lookup_positive_unlocked(volume_dir, cache->root.dentry, strlen(volume_dir));
-	if (IS_ERR(vdir)) {
-		ret = PTR_ERR(vdir) == -ENOENT ? -ENOENT : PTR_ERR(vdir);
+		goto out_free;
+	for (i = 0; i < CACHEFILES_FANOUT && IS_ERR(victim); i++)
+		victim = cachefiles_cull_lookup(cache, volume_dir, i, name, &fdir);
+	if (IS_ERR(victim)) {
+		ret = PTR_ERR(victim) == -ENOENT ? -ENOENT : PTR_ERR(victim);
 		goto out;
 	}
-	ret = -ENOENT;
-	for (i = 0; i < CACHEFILES_FANOUT && ret == -ENOENT; i++) {
-		struct cachefiles_cull_cand c = {};
 
-		snprintf(fan, sizeof(fan), "%c%02x", CACHEFILES_FANOUT_PREFIX, i);
-		fdir = lookup_positive_unlocked(fan, vdir, strlen(fan));
-		if (IS_ERR(fdir))
-			continue;
-		victim = lookup_positive_unlocked(name, fdir, strlen(name));
-		if (!IS_ERR(victim)) {
-			c.dir = fdir;
-			c.inode = d_inode(victim);
-			strscpy(c.name, name, sizeof(c.name));
-			dput(victim);
-			ret = cachefiles_cull_in_use(cache, c.inode) ? -EBUSY :
-			      cachefiles_cull_one(cache, &c) ? 0 : -ENOENT;
+	mutex_lock(&c->run_mutex);
+	if (cachefiles_meta_peek(victim, &slot, cp->key, &key_len) < 0)
+		slot = CACHEFILES_CULL_NIL;
+	mutex_lock(&c->lock);
+	if (slot < c->policy.max_objects && cachefiles_cull_policy_tracked(&c->policy, slot)) {
+		if (c->policy.entries[slot].pins) {
+			ret = -EBUSY;
+		} else {
+			cachefiles_cull_policy_remove(&c->policy, slot);
+			c->victims[c->nr_victims++] = slot;
 		}
-		dput(fdir);
 	}
-	dput(vdir);
+	mutex_unlock(&c->lock);
+	if (ret == 0) {
+		freed = cachefiles_cull_bury(cache, fdir, name, victim);
+		ret = freed < 0 ? freed : 0;
+		trace_cachefiles_iter_cull(cache->tag, cachefiles_trace_cull_victim, slot,
+					   freed >= 0 ? freed : 0, ret);
+	}
+	cachefiles_cull_victims_done(cache);
+	mutex_unlock(&c->run_mutex);
+	dput(victim);
+	dput(fdir);
 out:
 	cachefiles_end_change(cache, saved);
+out_free:
+	kfree(cp);
 	return ret;
 }
 
-/* The cache's cull work: down to the low watermark of the capacity. */
-static void cachefiles_cull_work(struct work_struct *work)
+static int cachefiles_cull_thread(void *data)
 {
-	struct cachefiles_cache *cache = container_of(work, struct cachefiles_cache, cull_work);
-	u64 capacity = READ_ONCE(cache->capacity);
-	u64 low = div_u64(capacity, 100) * READ_ONCE(cache->low_wmark);
+	struct cachefiles_cache *cache = data;
+	struct cachefiles_culler *c = &cache->cull;
+	const struct cred *saved;
+	u64 capacity, low, room;
 
-	if (!capacity || READ_ONCE(cache->withdrawing)) {
-		clear_bit(0, &cache->cull_pending);
-		return;
+	set_freezable();
+	while (!kthread_should_stop()) {
+		wait_event_freezable_timeout(c->wait, kthread_should_stop() ||
+					     test_bit(CACHEFILES_CULL_KICK, &c->flags),
+					     CACHEFILES_CULL_IDLE_PERIOD);
+		if (kthread_should_stop())
+			break;
+		clear_bit(CACHEFILES_CULL_KICK, &c->flags);
+		capacity = READ_ONCE(cache->capacity);
+		low = cachefiles_cull_mark(cache, READ_ONCE(cache->low_wmark));
+		room = xchg(&c->room, 0);
+		if (cachefiles_cull_over_high(cache)) {
+			cachefiles_nl_notify(cache, FSCACHE_EVENT_HIGH_WMARK, 0);
+			cachefiles_cull_to(cache, low);
+			if ((u64)atomic64_read(&cache->usage) <= low)
+				cachefiles_nl_notify(cache, FSCACHE_EVENT_LOW_WMARK, 0);
+		} else if (room && capacity > room &&
+			   (u64)atomic64_read(&cache->usage) + room > capacity) {
+			/* Under the high watermark, but a writer waits: make its room. */
+			cachefiles_cull_to(cache, min(low, capacity - room));
+		}
+		if (cachefiles_cull_state_want_compact(cache) &&
+		    cachefiles_begin_change(cache, &saved) == 0) {
+			cachefiles_cull_state_compact(cache);
+			cachefiles_end_change(cache, saved);
+		}
+		cond_resched();
 	}
-	if ((u64)atomic64_read(&cache->usage) > div_u64(capacity, 100) * READ_ONCE(cache->high_wmark))
-		cachefiles_nl_notify(cache, FSCACHE_EVENT_HIGH_WMARK, 0);
-	cachefiles_cull_to(cache, low);
-	if ((u64)atomic64_read(&cache->usage) <= low)
-		cachefiles_nl_notify(cache, FSCACHE_EVENT_LOW_WMARK, 0);
-	clear_bit(0, &cache->cull_pending);
+	return 0;
 }
 
 /**
- * cachefiles_cull_check - Start culling if usage is above the high watermark
+ * cachefiles_cull_check - Wake the culler if usage is above the high watermark
  * @cache: The cache
  *
  * Context: any.
  */
 void cachefiles_cull_check(struct cachefiles_cache *cache)
 {
-	u64 capacity = READ_ONCE(cache->capacity);
+	struct cachefiles_culler *c = &cache->cull;
 
-	if (!capacity || (u64)atomic64_read(&cache->usage) <=
-	    div_u64(capacity, 100) * READ_ONCE(cache->high_wmark))
+	if (!cachefiles_cull_over_high(cache))
 		return;
-	if (test_and_set_bit(0, &cache->cull_pending))
-		return;
-	queue_work(cachefiles_wq, &cache->cull_work);
+	if (!test_and_set_bit(CACHEFILES_CULL_KICK, &c->flags))
+		wake_up(&c->wait);
 }
 
+/**
+ * cachefiles_cull_wait_for_space - Give the culler a short while to make room for a write
+ * @cache: The cache, full
+ * @bytes: What the write needs
+ *
+ * Context: process context, nothing held that culling needs.
+ * Return: true if the room is there now.
+ */
+bool cachefiles_cull_wait_for_space(struct cachefiles_cache *cache, u64 bytes)
+{
+	struct cachefiles_culler *c = &cache->cull;
+	u64 room = READ_ONCE(c->room);
+
+	while (room < bytes) {
+		u64 was = cmpxchg(&c->room, room, bytes);
+
+		if (was == room)
+			break;
+		room = was;
+	}
+	if (!test_and_set_bit(CACHEFILES_CULL_KICK, &c->flags))
+		wake_up(&c->wait);
+	return wait_event_timeout(c->space_wait,
+				  (u64)atomic64_read(&cache->usage) + bytes <=
+				  READ_ONCE(cache->capacity),
+				  CACHEFILES_CULL_SPACE_WAIT) > 0;
+}
+
+/**
+ * cachefiles_cull_init - Set up a new cache's culler (nothing runs yet)
+ * @cache: The cache
+ */
 void cachefiles_cull_init(struct cachefiles_cache *cache)
 {
-	INIT_WORK(&cache->cull_work, cachefiles_cull_work);
+	struct cachefiles_culler *c = &cache->cull;
+
+	init_waitqueue_head(&c->wait);
+	init_waitqueue_head(&c->space_wait);
+	mutex_init(&c->run_mutex);
+	mutex_init(&c->lock);
+}
+
+/**
+ * cachefiles_cull_start - Load the culling state and start the thread
+ * @cache: The cache, being bound
+ *
+ * Context: process context, cache credentials and write access.
+ * Return: 0 or -errno.
+ */
+int cachefiles_cull_start(struct cachefiles_cache *cache)
+{
+	struct cachefiles_culler *c = &cache->cull;
+	struct task_struct *thread;
+
+	thread = kthread_create(cachefiles_cull_thread, cache, "cachefiles_cull/%s", cache->tag);
+	if (IS_ERR(thread))
+		return PTR_ERR(thread);
+	c->thread = thread;
+	wake_up_process(thread);
+	return 0;
+}
+
+/**
+ * cachefiles_cull_stop - Stop the thread
+ * @cache: The cache, being withdrawn: no new object will be looked up
+ *
+ * A pass in progress stops after its batch.  Writers waiting for room are woken and skip.
+ *
+ * Context: process context.
+ */
+void cachefiles_cull_stop(struct cachefiles_cache *cache)
+{
+	struct cachefiles_culler *c = &cache->cull;
+
+	if (c->thread) {
+		kthread_stop(c->thread);
+		c->thread = NULL;
+	}
+	wake_up_all(&c->space_wait);
 }

@@ -42,6 +42,24 @@ enum cachefiles_withdraw_why {
 	cachefiles_trace_withdraw_delete,	/* Retired by the netfs or culled: deleted */
 };
 
+/* What the culler did with a slot, or with its state. */
+enum cachefiles_cull_what {
+	cachefiles_trace_cull_insert,		/* An object got its slot tracked and pinned */
+	cachefiles_trace_cull_access,		/* A lookup of a tracked object: access and pin */
+	cachefiles_trace_cull_unpin,		/* A withdrawn object went back to its queue */
+	cachefiles_trace_cull_remove,		/* A deleted object's slot was freed */
+	cachefiles_trace_cull_untracked,	/* An object could not be tracked */
+	cachefiles_trace_cull_victim,		/* The policy's victim was deleted */
+	cachefiles_trace_cull_victim_gone,	/* The victim's file was not there (or not its) */
+	cachefiles_trace_cull_reconcile,	/* The walk found an object the policy missed */
+	cachefiles_trace_cull_known,		/* The walk found an object the policy knew */
+	cachefiles_trace_cull_scan_begin,	/* A walk of the tree began (n: slots tracked) */
+	cachefiles_trace_cull_scan_end,		/* ... ended (slot: slots removed, n: tracked) */
+	cachefiles_trace_cull_loaded,		/* The log was loaded (slot: records, n: tail) */
+	cachefiles_trace_cull_saved,		/* The log was compacted (slot: records, n: flags) */
+	cachefiles_trace_cull_log_error,	/* An append to the log failed */
+};
+
 /* What happened to a cache. */
 enum cachefiles_cache_what {
 	cachefiles_trace_cache_bound,
@@ -77,6 +95,22 @@ enum cachefiles_cache_what {
 
 #undef EM
 #undef E_
+#define cachefiles_cull_whats					\
+	EM(cachefiles_trace_cull_insert,		"INSERT    ")	\
+	EM(cachefiles_trace_cull_access,		"ACCESS    ")	\
+	EM(cachefiles_trace_cull_unpin,		"UNPIN     ")	\
+	EM(cachefiles_trace_cull_remove,		"REMOVE    ")	\
+	EM(cachefiles_trace_cull_untracked,		"UNTRACKED ")	\
+	EM(cachefiles_trace_cull_victim,		"VICTIM    ")	\
+	EM(cachefiles_trace_cull_victim_gone,		"GONE      ")	\
+	EM(cachefiles_trace_cull_reconcile,		"RECONCILE ")	\
+	EM(cachefiles_trace_cull_known,		"KNOWN     ")	\
+	EM(cachefiles_trace_cull_scan_begin,		"SCAN-BEGIN")	\
+	EM(cachefiles_trace_cull_scan_end,		"SCAN-END  ")	\
+	EM(cachefiles_trace_cull_loaded,		"LOADED    ")	\
+	EM(cachefiles_trace_cull_saved,		"SAVED     ")	\
+	E_(cachefiles_trace_cull_log_error,		"LOG-ERROR ")
+
 #define EM(a, b) TRACE_DEFINE_ENUM(a);
 #define E_(a, b) TRACE_DEFINE_ENUM(a);
 
@@ -85,6 +119,7 @@ cachefiles_io_whats;
 cachefiles_map_whats;
 cachefiles_withdraw_whys;
 cachefiles_cache_whats;
+cachefiles_cull_whats;
 
 #undef EM
 #undef E_
@@ -234,6 +269,28 @@ TRACE_EVENT(cachefiles_iter_cache,
 			   ),
 	    TP_printk("%s %s e=%d", __get_str(tag),
 		      __print_symbolic(__entry->what, cachefiles_cache_whats), __entry->error)
+	    );
+
+TRACE_EVENT(cachefiles_iter_cull,
+	    TP_PROTO(const char *tag, enum cachefiles_cull_what what, u32 slot, u64 n, int error),
+	    TP_ARGS(tag, what, slot, n, error),
+	    TP_STRUCT__entry(
+		    __string(tag,			tag)
+		    __field(enum cachefiles_cull_what,	what)
+		    __field(u32,			slot)
+		    __field(u64,			n)
+		    __field(int,			error)
+			     ),
+	    TP_fast_assign(
+		    __assign_str(tag, tag);
+		    __entry->what	= what;
+		    __entry->slot	= slot;
+		    __entry->n		= n;
+		    __entry->error	= error;
+			   ),
+	    TP_printk("%s %s s=%u n=%llu e=%d", __get_str(tag),
+		      __print_symbolic(__entry->what, cachefiles_cull_whats), __entry->slot,
+		      __entry->n, __entry->error)
 	    );
 
 #endif /* _TRACE_CACHEFILES_ITER_H */

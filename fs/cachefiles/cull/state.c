@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fscache-iter: the culler's state on disk -- the policy log and the slot table.
+ *
+ * cull-log.map holds the policy: compacted at a clean unbind (or when its tail grows long), and between
+ * compactions every change is appended as a 16-byte record, unsynced.  Binding after a clean unbind
+ * loads it and walks nothing.  After an unclean stop, binding loads the log with its tail at once and
+ * the background walk (namei.c, cachefiles_scan()) reconciles: objects the policy does not know are
+ * inserted, slots whose object is gone are removed.  Whatever is on disk, a slot is only trusted
+ * after the object file's own metadata confirms it.
+ */
+#include "../internal.h"
+
+#include <linux/bitmap.h>
+#include <linux/namei.h>
+#include <linux/slab.h>
+
+/* Slots a new cache starts with. */
+#define CACHEFILES_CULL_MIN_SLOTS	1024
+/* Records read per kernel_read() when loading the log (64 KiB). */
+#define CACHEFILES_CULL_LOAD_BATCH	4096
+/* Compact the log when its tail has this many records and more than twice the tracked objects. */
+#define CACHEFILES_CULL_COMPACT_MIN	65536
+
+static void cachefiles_cull_log_write(struct cachefiles_cache *cache,
+				      const struct cachefiles_cull_record *rec)
+{
+	struct cachefiles_culler *c = &cache->cull;
+	loff_t pos = c->log_end;
+	ssize_t ret;
+
+	lockdep_assert_held(&c->lock);
+	if (!c->log)
+		return;
+	ret = kernel_write(c->log, rec, sizeof(*rec), &pos);
+	if (ret == sizeof(*rec)) {
+		c->log_end = pos;
+		c->log_tail++;
+	} else {
+		trace_cachefiles_iter_cull(cache->tag, cachefiles_trace_cull_log_error,
+					   le32_to_cpu(rec->slot), 0, ret < 0 ? ret : -EIO);
+	}
+}
+
+/**
+ * cachefiles_cull_log_append - Append a slot's current entry to the policy log
+ * @cache: The cache
+ * @slot: A tracked slot
+ *
+ * Context: culler->lock held, cache credentials and write access.
+ */
+void cachefiles_cull_log_append(struct cachefiles_cache *cache, u32 slot)
+{
+	struct cachefiles_cull_record rec;
+
+	if (cachefiles_cull_policy_save_entry(&cache->cull.policy, slot, &rec) == 0)
+		cachefiles_cull_log_write(cache, &rec);
+}
+
+/**
+ * cachefiles_cull_log_tombstone_append - Append to the policy log that a slot was freed
+ * @cache: The cache
+ * @slot: The slot
+ *
+ * Context: culler->lock held, cache credentials and write access.
+ */
+void cachefiles_cull_log_tombstone_append(struct cachefiles_cache *cache, u32 slot)
+{
+	struct cachefiles_cull_record rec;
+
+	cachefiles_cull_log_tombstone(&rec, slot);
+	cachefiles_cull_log_write(cache, &rec);
+}
+
+/**
+ * cachefiles_cull_slot_write - Record where a slot's object lives
+ * @cache: The cache
+ * @slot: The slot, held by the caller (tracked or a victim)
+ * @fanout: The object's fan-out directory
+ * @volume: Its volume directory's name
+ * @name: Its file name
+ *
+ * Not synced: a record lost in a crash is written again by the reconciling walk.
+ *
+ * Context: process context, cache credentials and write access.
+ * Return: 0 or -errno.
+ */
+int cachefiles_cull_slot_write(struct cachefiles_cache *cache, u32 slot, u8 fanout,
+			       const char *volume, const char *name)
+{
+	struct cachefiles_cull_slot_disk *d;
+	loff_t pos = (loff_t)slot * CACHEFILES_CULL_SLOT_SIZE;
+	ssize_t done;
+	int ret;
+
+	d = kmalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	ret = cachefiles_cull_slot_encode(d, slot, fanout, volume, name);
+	if (ret == 0) {
+		done = kernel_write(cache->cull.slots, d, sizeof(*d), &pos);
+		ret = done == sizeof(*d) ? 0 : done < 0 ? done : -EIO;
+	}
+	kfree(d);
+	return ret;
+}
+
+/**
+ * cachefiles_cull_slot_read - Read where a slot's object lives
+ * @cache: The cache
+ * @slot: The slot
+ * @out: Filled in from the record
+ *
+ * Context: process context, cache credentials.
+ * Return: 0, -ENOENT for a slot never recorded, -EFSCORRUPTED, or -errno.
+ */
+int cachefiles_cull_slot_read(struct cachefiles_cache *cache, u32 slot,
+			      struct cachefiles_cull_slot_name *out)
+{
+	struct cachefiles_cull_slot_disk *d;
+	loff_t pos = (loff_t)slot * CACHEFILES_CULL_SLOT_SIZE;
+	ssize_t got;
+	int ret;
+
+	d = kmalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	got = kernel_read(cache->cull.slots, d, sizeof(*d), &pos);
+	if (got == sizeof(*d))
+		ret = cachefiles_cull_slot_decode(d, slot, out);
+	else
+		ret = got < 0 ? got : -ENOENT;	/* past the end: never written */
+	kfree(d);
+	return ret;
+}
+
+static struct file *cachefiles_cull_open(struct cachefiles_cache *cache, const char *name,
+					 int flags)
+{
+	return file_open_root(&cache->root, name,
+			      flags | O_RDWR | O_CREAT | O_LARGEFILE | O_NOATIME | O_NOFOLLOW, 0600);
+}
+
+/* Start an empty log: the header alone. */
+static int cachefiles_cull_log_reset(struct cachefiles_culler *c)
+{
+	struct cachefiles_cull_log_info info = { .max_slots = c->policy.max_objects };
+	struct cachefiles_cull_log_header hdr;
+	loff_t pos = 0;
+	ssize_t done;
+	int ret;
+
+	info.records_crc = cachefiles_cull_log_crc(~0U, NULL, 0);
+	cachefiles_cull_log_header_encode(&hdr, &info);
+	ret = vfs_truncate(&c->log->f_path, 0);
+	if (ret < 0)
+		return ret;
+	done = kernel_write(c->log, &hdr, sizeof(hdr), &pos);
+	if (done != sizeof(hdr))
+		return done < 0 ? done : -EIO;
+	c->log_end = pos;
+	c->log_tail = 0;
+	return 0;
+}
+
+/*
+ * Load cull-log.map into a fresh policy: the compacted section (any damage: -EFSCORRUPTED), then the tail
+ * up to the first record that does not decode.  Sets ->log_end where the next record goes.
+ */
+static int cachefiles_cull_log_load(struct cachefiles_cache *cache, u64 capacity, u8 *flags)
+{
+	struct cachefiles_culler *c = &cache->cull;
+	struct cachefiles_cull_policy *p = &c->policy;
+	struct cachefiles_cull_log_header hdr;
+	struct cachefiles_cull_log_info info;
+	struct cachefiles_cull_record *recs;
+	loff_t size = i_size_read(file_inode(c->log)), pos = 0;
+	u32 crc = ~0U, done = 0, tail = 0, n, i;
+	ssize_t got;
+	int ret;
+
+	got = kernel_read(c->log, &hdr, sizeof(hdr), &pos);
+	if (got != sizeof(hdr))
+		return got < 0 ? got : -ENODATA;
+	ret = cachefiles_cull_log_header_decode(&hdr, size, &info);
+	if (ret < 0)
+		return ret;
+	ret = cachefiles_cull_policy_init(p, capacity, max_t(u32, info.max_slots,
+							     CACHEFILES_CULL_MIN_SLOTS), NULL);
+	if (ret < 0)
+		return ret;
+	recs = kvmalloc_array(CACHEFILES_CULL_LOAD_BATCH, sizeof(*recs), GFP_KERNEL);
+	if (!recs)
+		return -ENOMEM;
+
+	while (done < info.nr_records) {
+		n = min_t(u32, info.nr_records - done, CACHEFILES_CULL_LOAD_BATCH);
+		got = kernel_read(c->log, recs, n * sizeof(*recs), &pos);
+		if (got != n * sizeof(*recs)) {
+			ret = got < 0 ? got : -EFSCORRUPTED;
+			goto out;
+		}
+		crc = cachefiles_cull_log_crc(crc, recs, got);
+		ret = cachefiles_cull_log_load_compacted(p, recs, n);
+		if (ret < 0)
+			goto out;
+		done += n;
+		cond_resched();
+	}
+	if (crc != info.records_crc) {
+		ret = -EFSCORRUPTED;
+		goto out;
+	}
+
+	/* The tail: records appended while bound, in order; stop at a torn one. */
+	for (;;) {
+		got = kernel_read(c->log, recs, CACHEFILES_CULL_LOAD_BATCH * sizeof(*recs), &pos);
+		if (got < 0) {
+			ret = got;
+			goto out;
+		}
+		n = got / sizeof(*recs);
+		for (i = 0; i < n; i++) {
+			/* A slot far past the array is damage, not growth: stop there. */
+			if (le32_to_cpu(recs[i].slot) >= 2 * p->max_objects + CACHEFILES_CULL_MIN_SLOTS)
+				break;
+			ret = cachefiles_cull_log_apply(p, &recs[i]);
+			if (ret == -ERANGE) {
+				mutex_lock(&c->lock);
+				ret = cachefiles_cull_grow(c, le32_to_cpu(recs[i].slot) + 1);
+				mutex_unlock(&c->lock);
+				if (ret == 0)
+					ret = cachefiles_cull_log_apply(p, &recs[i]);
+			}
+			if (ret < 0)
+				break;
+			tail++;
+		}
+		if (i < n || got < CACHEFILES_CULL_LOAD_BATCH * sizeof(*recs))
+			break;
+		cond_resched();
+	}
+	/* Appends go after the last good record: drop whatever follows it, so it is never replayed. */
+	c->log_end = sizeof(hdr) + ((loff_t)info.nr_records + tail) * sizeof(*recs);
+	c->log_tail = tail;
+	ret = c->log_end < size ? vfs_truncate(&c->log->f_path, c->log_end) : 0;
+	if (ret < 0)
+		goto out;
+	*flags = info.flags;
+	trace_cachefiles_iter_cull(cache->tag, cachefiles_trace_cull_loaded, info.nr_records, tail,
+				   0);
+out:
+	kvfree(recs);
+	return ret;
+}
+
+/**
+ * cachefiles_cull_state_load - Open the culler's files and load the policy
+ * @cache: The cache, being bound
+ * @usage_clean: The usage record says the cache was unbound cleanly
+ *
+ * A log that is missing or damaged leaves the policy empty and incomplete; so does an unclean stop,
+ * with whatever the log held.  ->complete says whether a walk of the tree must reconcile it.
+ *
+ * Context: process context, cache credentials and write access, at bind.
+ * Return: 0, or -errno if the files cannot be opened or memory is short.
+ */
+int cachefiles_cull_state_load(struct cachefiles_cache *cache, bool usage_clean)
+{
+	struct cachefiles_culler *c = &cache->cull;
+	u64 capacity = cache->capacity;
+	u8 flags = 0;
+	int ret;
+
+	c->slots = cachefiles_cull_open(cache, CACHEFILES_CULL_SLOTS, 0);
+	if (IS_ERR(c->slots)) {
+		ret = PTR_ERR(c->slots);
+		c->slots = NULL;
+		return ret;
+	}
+	c->log = cachefiles_cull_open(cache, CACHEFILES_CULL_LOG, 0);
+	if (IS_ERR(c->log)) {
+		ret = PTR_ERR(c->log);
+		c->log = NULL;
+		goto err_slots;
+	}
+
+	ret = cachefiles_cull_log_load(cache, capacity, &flags);
+	if (ret == -ENOMEM)
+		goto err_policy;
+	if (ret < 0) {
+		if (ret == -EFSCORRUPTED)
+			cachefiles_warn(cache, "the culling log is damaged: rebuilding it");
+		trace_cachefiles_iter_cull(cache->tag, cachefiles_trace_cull_loaded, 0, 0, ret);
+		cachefiles_cull_policy_destroy(&c->policy);
+		ret = cachefiles_cull_policy_init(&c->policy, capacity, CACHEFILES_CULL_MIN_SLOTS,
+						  NULL);
+		if (ret < 0)
+			goto err_log;
+		ret = cachefiles_cull_log_reset(c);
+		if (ret < 0)
+			goto err_policy;
+		flags = 0;
+	}
+	c->complete = usage_clean && (flags & CACHEFILES_CULL_LOG_COMPLETE);
+	return 0;
+
+err_policy:
+	cachefiles_cull_policy_destroy(&c->policy);
+err_log:
+	fput(c->log);
+	c->log = NULL;
+err_slots:
+	fput(c->slots);
+	c->slots = NULL;
+	return ret;
+}
+
+/* Give cull-log.map.new the name cull-log.map. */
+static int cachefiles_cull_log_rename(struct cachefiles_cache *cache)
+{
+	struct dentry *root = cache->root.dentry, *from, *to;
+	struct renamedata rd = {};
+	int ret;
+
+	lock_rename(root, root);
+	from = lookup_one_len(CACHEFILES_CULL_LOG_NEW, root, strlen(CACHEFILES_CULL_LOG_NEW));
+	if (IS_ERR(from)) {
+		ret = PTR_ERR(from);
+		goto out;
+	}
+	to = lookup_one_len(CACHEFILES_CULL_LOG, root, strlen(CACHEFILES_CULL_LOG));
+	if (IS_ERR(to)) {
+		ret = PTR_ERR(to);
+		goto out_from;
+	}
+	ret = -ENOENT;
+	if (d_is_positive(from)) {
+		rd.old_mnt_userns = &init_user_ns;
+		rd.old_dir = d_inode(root);
+		rd.old_dentry = from;
+		rd.new_mnt_userns = &init_user_ns;
+		rd.new_dir = d_inode(root);
+		rd.new_dentry = to;
+		ret = vfs_rename(&rd);
+	}
+	dput(to);
+out_from:
+	dput(from);
+out:
+	unlock_rename(root, root);
+	return ret;
+}
+
+/**
+ * cachefiles_cull_state_compact - Write the whole policy as a new log and replace the old one
+ * @cache: The cache
+ *
+ * The new log is written beside the old, synced and renamed over it, so a crash leaves one or the
+ * other whole.  Appends wait meanwhile (the snapshot and the switch are under culler->lock).
+ *
+ * Context: process context, cache credentials and write access.
+ * Return: 0 or -errno (the old log is kept).
+ */
+int cachefiles_cull_state_compact(struct cachefiles_cache *cache)
+{
+	struct cachefiles_culler *c = &cache->cull;
+	struct cachefiles_cull_policy *p = &c->policy;
+	struct cachefiles_cull_log_info info = {};
+	struct cachefiles_cull_log_header hdr;
+	struct cachefiles_cull_record *recs;
+	struct file *file;
+	loff_t pos;
+	ssize_t done;
+	int nr, ret;
+
+	mutex_lock(&c->lock);
+	recs = kvmalloc_array(max_t(u32, p->nr_tracked, 1), sizeof(*recs), GFP_KERNEL);
+	if (!recs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	nr = cachefiles_cull_policy_save(p, recs, p->nr_tracked);
+	if (nr < 0) {
+		ret = nr;
+		goto out;
+	}
+	info.flags = c->complete && !c->seen ? CACHEFILES_CULL_LOG_COMPLETE : 0;
+	info.max_slots = p->max_objects;
+	info.nr_records = nr;
+	info.records_crc = cachefiles_cull_log_crc(~0U, recs, (size_t)nr * sizeof(*recs));
+	cachefiles_cull_log_header_encode(&hdr, &info);
+
+	file = cachefiles_cull_open(cache, CACHEFILES_CULL_LOG_NEW, O_TRUNC);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto out;
+	}
+	pos = 0;
+	done = kernel_write(file, &hdr, sizeof(hdr), &pos);
+	if (done == sizeof(hdr) && nr)
+		done = kernel_write(file, recs, (size_t)nr * sizeof(*recs), &pos);
+	ret = done < 0 ? done : pos != sizeof(hdr) + (loff_t)nr * sizeof(*recs) ? -EIO : 0;
+	if (ret == 0)
+		ret = vfs_fsync(file, 0);
+	if (ret == 0)
+		ret = vfs_fsync(c->slots, 0);
+	if (ret == 0)
+		ret = cachefiles_cull_log_rename(cache);
+	if (ret < 0) {
+		fput(file);
+		goto out;
+	}
+	fput(c->log);
+	c->log = file;
+	c->log_end = pos;
+	c->log_tail = 0;
+out:
+	mutex_unlock(&c->lock);
+	kvfree(recs);
+	trace_cachefiles_iter_cull(cache->tag, cachefiles_trace_cull_saved, info.nr_records,
+				   info.flags, ret);
+	return ret;
+}
+
+/**
+ * cachefiles_cull_state_want_compact - Tell whether the log's tail is worth compacting
+ * @cache: The cache
+ */
+bool cachefiles_cull_state_want_compact(struct cachefiles_cache *cache)
+{
+	struct cachefiles_culler *c = &cache->cull;
+
+	return READ_ONCE(c->log_tail) >= CACHEFILES_CULL_COMPACT_MIN &&
+	       READ_ONCE(c->log_tail) / 2 > READ_ONCE(c->policy.nr_tracked);
+}
+
+/**
+ * cachefiles_cull_state_save - Compact the log at a clean unbind
+ * @cache: The cache, with every object withdrawn
+ *
+ * Context: process context, at withdrawal.
+ */
+void cachefiles_cull_state_save(struct cachefiles_cache *cache)
+{
+	const struct cred *saved;
+	int ret;
+
+	if (!cache->cull.log || cachefiles_begin_change(cache, &saved) < 0)
+		return;
+	ret = cachefiles_cull_state_compact(cache);
+	cachefiles_end_change(cache, saved);
+	if (ret < 0)
+		cachefiles_warn(cache, "cannot save the culling state: %d", ret);
+}
+
+/**
+ * cachefiles_cull_state_close - Close the culler's files and free the policy
+ * @cache: The cache, being freed
+ */
+void cachefiles_cull_state_close(struct cachefiles_cache *cache)
+{
+	struct cachefiles_culler *c = &cache->cull;
+
+	if (c->log)
+		fput(c->log);
+	if (c->slots)
+		fput(c->slots);
+	c->log = NULL;
+	c->slots = NULL;
+	bitmap_free(c->seen);
+	c->seen = NULL;
+	cachefiles_cull_policy_destroy(&c->policy);
+}
