@@ -135,8 +135,7 @@ enum cachefiles_cache_state {
 struct cachefiles_culler {
 	struct task_struct		*thread;
 	wait_queue_head_t		wait;		/* the thread sleeps here */
-	wait_queue_head_t		space_wait;	/* writers waiting for room; lookups waiting
-							 * for a victim's deletion */
+	wait_queue_head_t		space_wait;	/* writers waiting for room, lookups for victims */
 	unsigned long			flags;
 #define CACHEFILES_CULL_KICK		0	/* look at usage now */
 	u64				room;		/* most bytes a waiting writer needs (xchg) */
@@ -330,6 +329,7 @@ int cachefiles_cull_object(struct cachefiles_cache *cache, const char *volume_di
 u64 cachefiles_cull_fingerprint(const char *volume, const u8 *key, unsigned int key_len);
 int cachefiles_cull_grow(struct cachefiles_culler *c, u32 want);
 int cachefiles_cull_track(struct cachefiles_object *object);
+void cachefiles_cull_wait_victims(struct cachefiles_cache *cache);
 void cachefiles_cull_untrack(struct cachefiles_object *object, bool deleted, bool log);
 void cachefiles_cull_reconcile_begin(struct cachefiles_cache *cache);
 void cachefiles_cull_reconcile_file(struct cachefiles_cache *cache, struct dentry *vdir,

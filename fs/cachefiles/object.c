@@ -150,9 +150,11 @@ relookup:
 		}
 	}
 	cachefiles_end_change(cache, saved);
-	/* Culled between its open and its pin: look again. */
-	if (ret == -EAGAIN && ++tries <= CACHEFILES_LOOKUP_RETRIES)
+	/* Culled, or being culled, between its open and its pin: look again. */
+	if (ret == -EAGAIN && ++tries <= CACHEFILES_LOOKUP_RETRIES) {
+		cachefiles_cull_wait_victims(cache);
 		goto relookup;
+	}
 	if (IS_ERR(file)) {
 		trace_cachefiles_iter_lookup(object->debug_id, cachefiles_trace_lookup_failed,
 					     PTR_ERR(file));

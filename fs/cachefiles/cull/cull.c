@@ -160,7 +160,7 @@ static void cachefiles_cull_victims_done(struct cachefiles_cache *cache)
 	mutex_lock(&c->lock);
 	for (i = 0; i < c->nr_victims; i++)
 		cachefiles_cull_log_tombstone_append(cache, c->victims[i]);
-	c->nr_victims = 0;
+	WRITE_ONCE(c->nr_victims, 0);
 	WRITE_ONCE(c->victims_gen, c->victims_gen + 1);
 	mutex_unlock(&c->lock);
 	wake_up_all(&c->space_wait);

@@ -140,8 +140,9 @@ static bool cachefiles_cull_buried(struct cachefiles_object *object)
  * counts as an access; the pin keeps the object from being culled until it is withdrawn.
  *
  * Context: process context, cache credentials and write access.
- * Return: 0; -EAGAIN if the culler deleted the file meanwhile (open it again); -ENOMEM or -ENOSPC
- * (the object is then not tracked: it works, but is never culled while this cache is bound).
+ * Return: 0; -EAGAIN if the culler is deleting the file or has deleted it meanwhile (end the change,
+ * cachefiles_cull_wait_victims(), open it again); -ENOMEM or -ENOSPC (the object is then not tracked:
+ * it works, but is never culled while this cache is bound).
  */
 int cachefiles_cull_track(struct cachefiles_object *object)
 {
@@ -158,11 +159,8 @@ int cachefiles_cull_track(struct cachefiles_object *object)
 	fp = cachefiles_cull_fingerprint(volume, fscache_get_key(cookie), cookie->key_len);
 	mutex_lock(&c->lock);
 	if (slot != CACHEFILES_CULL_NIL && cachefiles_cull_is_victim(c, slot)) {
-		/* Being deleted right now: wait for its batch, then the lookup starts over. */
-		u64 gen = c->victims_gen;
-
+		/* Being deleted right now: the lookup waits for the batch and starts over. */
 		mutex_unlock(&c->lock);
-		wait_event(c->space_wait, READ_ONCE(c->victims_gen) != gen);
 		return -EAGAIN;
 	}
 	if (slot != CACHEFILES_CULL_NIL && cachefiles_cull_policy_match(p, slot, fp)) {
@@ -207,6 +205,21 @@ fail:
 	trace_cachefiles_iter_cull(cache->tag, cachefiles_trace_cull_untracked, slot,
 				   object->charged, ret);
 	return ret;
+}
+
+/**
+ * cachefiles_cull_wait_victims - Wait until the batch of victims being deleted, if any, is done
+ * @cache: The cache
+ *
+ * Context: process context, outside cachefiles_begin_change() (the culler needs write access to
+ * finish, and a freeze waiting between us would stop it).
+ */
+void cachefiles_cull_wait_victims(struct cachefiles_cache *cache)
+{
+	struct cachefiles_culler *c = &cache->cull;
+	u64 gen = READ_ONCE(c->victims_gen);
+
+	wait_event(c->space_wait, !READ_ONCE(c->nr_victims) || READ_ONCE(c->victims_gen) != gen);
 }
 
 /**
