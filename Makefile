@@ -11,7 +11,7 @@
 #   make kunit                KUnit suites under UML
 #   make debug-kernel         build the debug kernel (KASAN, lockdep, kmemleak)
 #   make demo                 boot a VM, bind a cache, mount a share with caching, show it working
-#   make bench [WORKLOAD=x]   A/B benchmarks, ours against stock: seq-read, rand-read, small-files
+#   make bench [WORKLOAD=x]   A/B benchmarks, ours against stock: seq-read, rand-read, small-files, cull
 #                             (WORKLOAD= one or more of them; BENCH_ARGS= e.g. --runs 5)
 #
 # Objects are built in a copy of the sources under build/<kernel release>/, so builds for different

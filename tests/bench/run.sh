@@ -6,7 +6,7 @@
 #   tests/bench/run.sh [WORKLOAD...] [--runs N] [--modes "stock ours"] [--kernel debian|debug]
 #                      [--timeout SECS] [--arg NAME=VALUE] [--keep]
 #
-# WORKLOAD: seq-read, rand-read, small-files (tests/bench/WORKLOAD.sh); all three when none is named.
+# WORKLOAD: seq-read, rand-read, small-files, cull (tests/bench/WORKLOAD.sh); all when none is named.
 # Boots one VM per workload, run and mode, runs the workload in it (host-side hook WORKLOAD.prepare.sh on
 # the share first; --arg NAME=VALUE reaches both as FSC_ARG_NAME: FILES=N for small-files, PASSES=N
 # for rand-read, MSIZE=N the 9p msize for all) and collects its "FIGURE name value unit" lines.
@@ -24,7 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/vm/host-lib.sh
 . "$here/../vm/host-lib.sh"
 
-BENCH_WORKLOADS="seq-read rand-read small-files"
+BENCH_WORKLOADS="seq-read rand-read small-files cull"
 
 # The figures the benchmarks exist for, and their targets: "ratio>=R" compares ours' median with
 # stock's (ours/stock), "ours>=V" and "ours>V" ours' median with a bound; "-" is for reference only.
@@ -40,6 +40,10 @@ rand-read	warm-vs-odirect		ours>=0.9
 small-files	cold-files		-
 small-files	warm-files		ratio>=1.2
 small-files	warm-vs-cold		ours>1
+cull		hot-hit-ratio		ratio>=1
+cull		fill-read		-
+cull		over-limit		-
+cull		cull-cpu		-
 "
 
 usage() {
