@@ -32,7 +32,7 @@ static void cachefiles_cull_log_write(struct cachefiles_cache *cache,
 	lockdep_assert_held(&c->lock);
 	if (!c->log)
 		return;
-	ret = kernel_write(c->log, rec, sizeof(*rec), &pos);
+	ret = __kernel_write(c->log, rec, sizeof(*rec), &pos);
 	if (ret == sizeof(*rec)) {
 		c->log_end = pos;
 		c->log_tail++;
@@ -98,7 +98,7 @@ int cachefiles_cull_slot_write(struct cachefiles_cache *cache, u32 slot, u8 fano
 		return -ENOMEM;
 	ret = cachefiles_cull_slot_encode(d, slot, fanout, volume, name);
 	if (ret == 0) {
-		done = kernel_write(cache->cull.slots, d, sizeof(*d), &pos);
+		done = __kernel_write(cache->cull.slots, d, sizeof(*d), &pos);
 		ret = done == sizeof(*d) ? 0 : done < 0 ? done : -EIO;
 	}
 	kfree(d);
@@ -134,30 +134,90 @@ int cachefiles_cull_slot_read(struct cachefiles_cache *cache, u32 slot,
 	return ret;
 }
 
+/*
+ * Open (making it if need be, or anew if @fresh) a file of the cache directory for reading and writing.
+ * Done the way object files are made (namei.c), not through file_open_root(): that would take the
+ * freeze protection the caller's cachefiles_begin_change() already holds.
+ */
 static struct file *cachefiles_cull_open(struct cachefiles_cache *cache, const char *name,
-					 int flags)
+					 bool fresh)
 {
-	return file_open_root(&cache->root, name,
-			      flags | O_RDWR | O_CREAT | O_LARGEFILE | O_NOATIME | O_NOFOLLOW, 0600);
+	struct dentry *root = cache->root.dentry, *dentry;
+	struct path path = { .mnt = cache->root.mnt };
+	struct file *file;
+	int ret = 0;
+
+	inode_lock_nested(d_inode(root), I_MUTEX_PARENT);
+	dentry = lookup_one_len(name, root, strlen(name));
+	if (!IS_ERR(dentry) && fresh && d_is_positive(dentry)) {
+		ret = vfs_unlink(&init_user_ns, d_inode(root), dentry, NULL);
+		dput(dentry);
+		dentry = ret ? ERR_PTR(ret) : lookup_one_len(name, root, strlen(name));
+	}
+	if (IS_ERR(dentry)) {
+		inode_unlock(d_inode(root));
+		return ERR_CAST(dentry);
+	}
+	if (d_is_negative(dentry))
+		ret = vfs_create(&init_user_ns, d_inode(root), dentry, S_IFREG | 0600, true);
+	else if (!d_is_reg(dentry))
+		ret = -EEXIST;
+	inode_unlock(d_inode(root));
+	if (ret) {
+		dput(dentry);
+		return ERR_PTR(ret);
+	}
+	path.dentry = dentry;
+	file = dentry_open(&path, O_RDWR | O_LARGEFILE | O_NOATIME, cache->cred);
+	dput(dentry);
+	return file;
 }
 
-/* Start an empty log: the header alone. */
-static int cachefiles_cull_log_reset(struct cachefiles_culler *c)
+static int cachefiles_cull_log_rename(struct cachefiles_cache *cache);
+
+/*
+ * Write a whole log (@nr records, as cachefiles_cull_policy_save() gives them) as cull-log.map.new,
+ * sync it and the slot table, rename it over cull-log.map and append to it from then on.  A crash
+ * leaves the old log or the new one, whole.  Context: culler->lock held (or the cache not yet
+ * shared), cache credentials and write access.
+ */
+static int cachefiles_cull_log_replace(struct cachefiles_cache *cache,
+				       const struct cachefiles_cull_record *recs, u32 nr, u8 flags)
 {
-	struct cachefiles_cull_log_info info = { .max_slots = c->policy.max_objects };
+	struct cachefiles_culler *c = &cache->cull;
+	struct cachefiles_cull_log_info info = {
+		.flags		= flags,
+		.max_slots	= c->policy.max_objects,
+		.nr_records	= nr,
+		.records_crc	= cachefiles_cull_log_crc(~0U, recs, (size_t)nr * sizeof(*recs)),
+	};
 	struct cachefiles_cull_log_header hdr;
+	struct file *file;
 	loff_t pos = 0;
 	ssize_t done;
 	int ret;
 
-	info.records_crc = cachefiles_cull_log_crc(~0U, NULL, 0);
 	cachefiles_cull_log_header_encode(&hdr, &info);
-	ret = vfs_truncate(&c->log->f_path, 0);
-	if (ret < 0)
+	file = cachefiles_cull_open(cache, CACHEFILES_CULL_LOG_NEW, true);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	done = __kernel_write(file, &hdr, sizeof(hdr), &pos);
+	if (done == sizeof(hdr) && nr)
+		done = __kernel_write(file, recs, (size_t)nr * sizeof(*recs), &pos);
+	ret = done < 0 ? done : pos != sizeof(hdr) + (loff_t)nr * sizeof(*recs) ? -EIO : 0;
+	if (ret == 0)
+		ret = vfs_fsync(file, 0);
+	if (ret == 0 && c->slots)
+		ret = vfs_fsync(c->slots, 0);
+	if (ret == 0)
+		ret = cachefiles_cull_log_rename(cache);
+	if (ret < 0) {
+		fput(file);
 		return ret;
-	done = kernel_write(c->log, &hdr, sizeof(hdr), &pos);
-	if (done != sizeof(hdr))
-		return done < 0 ? done : -EIO;
+	}
+	if (c->log)
+		fput(c->log);
+	c->log = file;
 	c->log_end = pos;
 	c->log_tail = 0;
 	return 0;
@@ -240,12 +300,10 @@ static int cachefiles_cull_log_load(struct cachefiles_cache *cache, u64 capacity
 			break;
 		cond_resched();
 	}
-	/* Appends go after the last good record: drop whatever follows it, so it is never replayed. */
+	/* Appends go after the last good record; the caller rewrites a log with anything after it. */
 	c->log_end = sizeof(hdr) + ((loff_t)info.nr_records + tail) * sizeof(*recs);
 	c->log_tail = tail;
-	ret = c->log_end < size ? vfs_truncate(&c->log->f_path, c->log_end) : 0;
-	if (ret < 0)
-		goto out;
+	ret = 0;
 	*flags = info.flags;
 	trace_cachefiles_iter_cull(cache->tag, cachefiles_trace_cull_loaded, info.nr_records, tail,
 				   0);
@@ -272,13 +330,13 @@ int cachefiles_cull_state_load(struct cachefiles_cache *cache, bool usage_clean)
 	u8 flags = 0;
 	int ret;
 
-	c->slots = cachefiles_cull_open(cache, CACHEFILES_CULL_SLOTS, 0);
+	c->slots = cachefiles_cull_open(cache, CACHEFILES_CULL_SLOTS, false);
 	if (IS_ERR(c->slots)) {
 		ret = PTR_ERR(c->slots);
 		c->slots = NULL;
 		return ret;
 	}
-	c->log = cachefiles_cull_open(cache, CACHEFILES_CULL_LOG, 0);
+	c->log = cachefiles_cull_open(cache, CACHEFILES_CULL_LOG, false);
 	if (IS_ERR(c->log)) {
 		ret = PTR_ERR(c->log);
 		c->log = NULL;
@@ -297,10 +355,15 @@ int cachefiles_cull_state_load(struct cachefiles_cache *cache, bool usage_clean)
 						  NULL);
 		if (ret < 0)
 			goto err_log;
-		ret = cachefiles_cull_log_reset(c);
+		ret = cachefiles_cull_log_replace(cache, NULL, 0, 0);
 		if (ret < 0)
 			goto err_policy;
 		flags = 0;
+	} else if (c->log_end < i_size_read(file_inode(c->log))) {
+		/* A torn tail: rewrite the log, so that what follows the last good record is gone. */
+		ret = cachefiles_cull_state_compact(cache);
+		if (ret < 0)
+			goto err_policy;
 	}
 	c->complete = usage_clean && (flags & CACHEFILES_CULL_LOG_COMPLETE);
 	return 0;
@@ -366,13 +429,9 @@ int cachefiles_cull_state_compact(struct cachefiles_cache *cache)
 {
 	struct cachefiles_culler *c = &cache->cull;
 	struct cachefiles_cull_policy *p = &c->policy;
-	struct cachefiles_cull_log_info info = {};
-	struct cachefiles_cull_log_header hdr;
 	struct cachefiles_cull_record *recs;
-	struct file *file;
-	loff_t pos;
-	ssize_t done;
-	int nr, ret;
+	u8 flags = 0;
+	int nr = 0, ret;
 
 	mutex_lock(&c->lock);
 	recs = kvmalloc_array(max_t(u32, p->nr_tracked, 1), sizeof(*recs), GFP_KERNEL);
@@ -385,41 +444,12 @@ int cachefiles_cull_state_compact(struct cachefiles_cache *cache)
 		ret = nr;
 		goto out;
 	}
-	info.flags = c->complete && !c->seen ? CACHEFILES_CULL_LOG_COMPLETE : 0;
-	info.max_slots = p->max_objects;
-	info.nr_records = nr;
-	info.records_crc = cachefiles_cull_log_crc(~0U, recs, (size_t)nr * sizeof(*recs));
-	cachefiles_cull_log_header_encode(&hdr, &info);
-
-	file = cachefiles_cull_open(cache, CACHEFILES_CULL_LOG_NEW, O_TRUNC);
-	if (IS_ERR(file)) {
-		ret = PTR_ERR(file);
-		goto out;
-	}
-	pos = 0;
-	done = kernel_write(file, &hdr, sizeof(hdr), &pos);
-	if (done == sizeof(hdr) && nr)
-		done = kernel_write(file, recs, (size_t)nr * sizeof(*recs), &pos);
-	ret = done < 0 ? done : pos != sizeof(hdr) + (loff_t)nr * sizeof(*recs) ? -EIO : 0;
-	if (ret == 0)
-		ret = vfs_fsync(file, 0);
-	if (ret == 0)
-		ret = vfs_fsync(c->slots, 0);
-	if (ret == 0)
-		ret = cachefiles_cull_log_rename(cache);
-	if (ret < 0) {
-		fput(file);
-		goto out;
-	}
-	fput(c->log);
-	c->log = file;
-	c->log_end = pos;
-	c->log_tail = 0;
+	flags = c->complete && !c->seen ? CACHEFILES_CULL_LOG_COMPLETE : 0;
+	ret = cachefiles_cull_log_replace(cache, recs, nr, flags);
 out:
 	mutex_unlock(&c->lock);
 	kvfree(recs);
-	trace_cachefiles_iter_cull(cache->tag, cachefiles_trace_cull_saved, info.nr_records,
-				   info.flags, ret);
+	trace_cachefiles_iter_cull(cache->tag, cachefiles_trace_cull_saved, nr, flags, ret);
 	return ret;
 }
 
