@@ -267,12 +267,37 @@ fail:
 	return ret;
 }
 
-/* Make a readahead cover whole granules, so that what is downloaded can be cached whole. */
+/*
+ * A read of fewer bytes than this that the cache holds whole is not widened to granules.  The page
+ * cache's readahead starts a sequential stream with a window of 16 KiB or more, so this catches the
+ * random reads only: widening those would read up to 64 times their data from the cache.  Streams are
+ * widened even when cached, so that their later windows stay aligned to granules (readahead cannot
+ * widen a window over pages it has already allocated, and a download of part of a granule is not
+ * cached).
+ */
+#define CACHEFILES_SMALL_READ		(4 * PAGE_SIZE)
+
+/*
+ * Make a readahead cover whole granules, so that what is downloaded can be cached whole; a small read
+ * the cache holds is left as it is.
+ */
 static void cachefiles_expand_readahead(struct netfs_cache_resources *cres, loff_t *_start,
 					size_t *_len, loff_t i_size)
 {
+	struct cachefiles_object *object = cachefiles_cres_object(cres);
+	struct file *file = cachefiles_cres_file(cres);
 	loff_t start = *_start, end = *_start + *_len;
 	loff_t limit = round_up(i_size, PAGE_SIZE);
+	bool cached = false;
+
+	if (object && file && *_len < CACHEFILES_SMALL_READ) {
+		spin_lock_irq(&object->lock);
+		if (object->file == file)
+			cached = cachefiles_map_present_run(&object->map, start) >= min(end, i_size) - start;
+		spin_unlock_irq(&object->lock);
+	}
+	if (cached)
+		return;
 
 	start = round_down(start, CACHEFILES_GRANULE_SIZE);
 	end = max(end, min(round_up(end, CACHEFILES_GRANULE_SIZE), limit));
@@ -350,6 +375,26 @@ static int cachefiles_prepare_write(struct netfs_cache_resources *cres, loff_t *
 	cache = object->volume->cache;
 
 	spin_lock_irq(&object->lock);
+	/*
+	 * The netfs merges a download with the cache reads next to it into one write: trim off a run
+	 * the map holds at either end (it is whole granules, present already), so that a granule read
+	 * from the cache is not made absent by a write that covers only part of it.
+	 */
+	if (start < object->map.size) {
+		loff_t run = cachefiles_map_present_run(&object->map, start);
+
+		if (run > 0)
+			start = min(start + run, end);
+		run = start < object->map.size ? cachefiles_map_absent_run(&object->map, start) : 0;
+		if (run > 0 && start + run < min(end, object->map.size))
+			end = start + run;
+	}
+	if (start >= end) {
+		spin_unlock_irq(&object->lock);
+		return -ENOBUFS;
+	}
+	*_start = start;
+	*_len = end - start;
 	grow = i_size > object->map.size;
 	overwrite = start < object->map.size &&
 		    start + cachefiles_map_absent_run(&object->map, start) <
