@@ -202,6 +202,8 @@ tap_is "$?:$out:$("$FSCTL" -j cache show | nl_jq '*.tag' | paste -sd' ')" "0::tw
 tap_ok "! fsc_cache_active one && ! grep -q '^one ' /proc/fs/cachefiles" "one is gone from /proc/fs/fscache/caches and /proc/fs/cachefiles"
 tap_ok "nl_mount share-raw $RAWMNT" "mount share-raw with cache=fscache too"
 tap_is "$(fsc_sum "$RAWMNT/data/f3")" "$(md5sum <"$FSC_HOST_SHARE/data/f3" | cut -d' ' -f1)" "read data/f3 through it (on cache two)"
+# Held open until the handle is looked at: closed, its backing file would go at the cookie's LRU expiry.
+exec 8<"$RAWMNT/data/f3"
 out=$("$FSCTL" cache bind "$C1" tag one 2>&1)
 tap_is "$?:$out:$("$FSCTL" -j cache show | nl_jq '*.tag' | paste -sd' ')" "0::two one" "bind tag one again"
 tap_is "$(fsc_sum "$FSC_SHARE/data/f1")" "$(md5sum <"$FSC_HOST_SHARE/data/f1" | cut -d' ' -f1)" "read data/f1 on the share again"
@@ -227,6 +229,7 @@ else
 	tap_is "$(nl_jq '*.path' <<<"$handles")" "" \
 		"handle show cache two: none (the stock core put share-raw's volume on the unbound cache one)"
 fi
+exec 8<&-
 
 # ---- Volumes ---------------------------------------------------------------------------------------------
 
