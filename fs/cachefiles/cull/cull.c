@@ -18,6 +18,7 @@
 #include <linux/kthread.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/cputime.h>
 
 /* How long the thread sleeps between looks at a cache it was not woken for. */
@@ -194,6 +195,27 @@ static unsigned int cachefiles_cull_pick(struct cachefiles_cache *cache, u64 tar
  * Return: 0 when usage reached the target, -EBUSY if what is left is in use (or unknown to the
  * policy until the reconciling walk has found it), -EINTR, or -errno.
  */
+/*
+ * CPU time the current task has run, to the nanosecond.  se.sum_exec_runtime is brought up to date
+ * only at a tick or a context switch, so a cull shorter than a tick would read as no time at all: add
+ * what ran since the last update (task_sched_runtime() does this, but is not exported).  The scheduler
+ * updates a running task at every tick, so that part is never more than one tick; the clamp keeps the
+ * estimate bounded where the task clock runs behind local_clock() (IRQ time accounting).
+ */
+static u64 cachefiles_cull_runtime(void)
+{
+	u64 rt, now, start;
+
+	preempt_disable();
+	rt = current->se.sum_exec_runtime;
+	start = current->se.exec_start;
+	now = local_clock();
+	preempt_enable();
+	if (now > start)
+		rt += min_t(u64, now - start, TICK_NSEC);
+	return rt;
+}
+
 int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 {
 	struct cachefiles_culler *c = &cache->cull;
@@ -213,7 +235,7 @@ int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 	if (ret < 0)
 		goto out_free;
 	mutex_lock(&c->run_mutex);
-	cpu0 = current->se.sum_exec_runtime;
+	cpu0 = cachefiles_cull_runtime();
 	cachefiles_nl_notify(cache, FSCACHE_EVENT_CULL_STARTED, 0);
 	while ((u64)atomic64_read(&cache->usage) > target) {
 		if (cachefiles_cull_interrupted(cache)) {
@@ -238,7 +260,8 @@ int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 		cachefiles_cull_victims_done(cache);
 		cond_resched();
 	}
-	cachefiles_stat(cache, FSCACHE_A_STAT_CULL_CPU_NS, current->se.sum_exec_runtime - cpu0);
+	cachefiles_stat(cache, FSCACHE_A_STAT_CULL_CPU_NS,
+			max(cachefiles_cull_runtime(), cpu0) - cpu0);
 	mutex_unlock(&c->run_mutex);
 	cachefiles_end_change(cache, saved);
 	cachefiles_nl_notify(cache, FSCACHE_EVENT_CULL_FINISHED, ret);
