@@ -60,8 +60,10 @@ read_counted() {
 cull_cpu_ms() {
 	local pid
 	if [ "$FSC_BACKEND" = ours ]; then
-		awk -v tag="$FSC_CACHE_TAG" '$1 == tag { for (i = 1; i <= NF; i++) if ($i ~ /^cull_cpu_ns=/) {
-			sub(/^cull_cpu_ns=/, "", $i); printf "%d", $i / 1000000 } }' /proc/fs/cachefiles
+		# A cache's line starts with its tag; its counters follow on an indented line.
+		awk -v tag="$FSC_CACHE_TAG" '/^[^ ]/ { cur = $1 }
+			cur == tag { for (i = 1; i <= NF; i++) if ($i ~ /^cull_cpu_ns=/) {
+				sub(/^cull_cpu_ns=/, "", $i); printf "%d", $i / 1000000 } }' /proc/fs/cachefiles
 	else
 		pid=$(pidof cachefilesd | awk '{ print $1 }')
 		[ -n "$pid" ] || { echo 0; return; }
