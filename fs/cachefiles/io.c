@@ -383,7 +383,8 @@ static int cachefiles_prepare_write(struct netfs_cache_resources *cres, loff_t *
 	if (start < object->map.size) {
 		loff_t run = cachefiles_map_present_run(&object->map, start);
 
-		if (run > 0)
+		/* A run that reaches the map's end may end unaligned (at the old EOF): keep it. */
+		if (run > 0 && start + run < object->map.size)
 			start = min(start + run, end);
 		run = start < object->map.size ? cachefiles_map_absent_run(&object->map, start) : 0;
 		if (run > 0 && start + run < min(end, object->map.size))
