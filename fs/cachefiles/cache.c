@@ -187,7 +187,8 @@ bool cachefiles_cache_has_space(struct cachefiles_cache *cache, u64 bytes)
 	bool ok, report = false;
 
 	/* Full: give the culler a moment, then skip (the netfs has its data from the server). */
-	if (capacity && (u64)atomic64_read(&cache->usage) + bytes > capacity &&
+	if (capacity && READ_ONCE(cache->usage_known) &&
+	    cachefiles_cache_usage(cache) + bytes > capacity &&
 	    !cachefiles_cull_wait_for_space(cache, bytes))
 		goto no_space;
 

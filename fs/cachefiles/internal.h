@@ -138,6 +138,7 @@ struct cachefiles_culler {
 	wait_queue_head_t		space_wait;	/* writers waiting for room, lookups for victims */
 	unsigned long			flags;
 #define CACHEFILES_CULL_KICK		0	/* look at usage now */
+#define CACHEFILES_CULL_STUCK		1	/* the last pass found all that is left in use */
 	u64				room;		/* most bytes a waiting writer needs (xchg) */
 	struct mutex			run_mutex;
 	struct mutex			lock;
@@ -151,6 +152,7 @@ struct cachefiles_culler {
 	struct file			*slots;		/* cull-slots.map */
 	loff_t				log_end;	/* where the next record goes */
 	u32				log_tail;	/* records appended since compaction */
+	bool				compacting;	/* a new log is being written */
 	u32				rescans;	/* walks of the tree since bind (set at bind) */
 	bool				complete;	/* the policy knows every object on disk */
 };
@@ -265,6 +267,17 @@ static inline void cachefiles_end_change(struct cachefiles_cache *cache, const s
 	mnt_drop_write(cache->root.mnt);
 }
 
+/*
+ * The bytes a cache occupies.  While it is not known (after an unclean stop, until the walk has
+ * counted it), cache->usage holds only the changes since the bind, which may be negative.
+ */
+static inline u64 cachefiles_cache_usage(struct cachefiles_cache *cache)
+{
+	s64 usage = atomic64_read(&cache->usage);
+
+	return usage > 0 ? usage : 0;
+}
+
 /* Log about a cache, ratelimited per cache. */
 #define cachefiles_warn(cache, fmt, ...)					\
 	do {									\
@@ -321,6 +334,7 @@ void cachefiles_cull_init(struct cachefiles_cache *cache);
 int cachefiles_cull_start(struct cachefiles_cache *cache);
 void cachefiles_cull_stop(struct cachefiles_cache *cache);
 void cachefiles_cull_check(struct cachefiles_cache *cache);
+void cachefiles_cull_recheck(struct cachefiles_cache *cache);
 bool cachefiles_cull_wait_for_space(struct cachefiles_cache *cache, u64 bytes);
 int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target);
 int cachefiles_cull_object(struct cachefiles_cache *cache, const char *volume_dir, const char *name);
@@ -365,6 +379,11 @@ struct file *cachefiles_file_tmpfile(struct cachefiles_object *object);
 int cachefiles_file_link(struct cachefiles_object *object, struct file *file);
 int cachefiles_bury(struct cachefiles_cache *cache, struct dentry *dir, const char *name,
 		    struct inode *expect);
+int cachefiles_bury_unused(struct cachefiles_cache *cache, struct dentry *dir, const char *name,
+			   struct inode *expect);
+bool cachefiles_inode_mark_in_use(struct inode *inode);
+void cachefiles_inode_unmark_in_use(struct inode *inode);
+void cachefiles_object_file_put(struct file *file);
 void cachefiles_reap(struct work_struct *work);
 void cachefiles_scan(struct work_struct *work);
 
@@ -373,7 +392,7 @@ int cachefiles_meta_load(struct cachefiles_object *object, struct file *file);
 int cachefiles_meta_store(struct cachefiles_object *object, enum cachefiles_disk_state state);
 int cachefiles_meta_mark_unsafe(struct cachefiles_object *object);
 int cachefiles_meta_peek(struct dentry *dentry, u32 *slot, u8 *key, u8 *key_len);
-int cachefiles_meta_set_slot(struct dentry *dentry, u32 slot);
+int cachefiles_meta_set_slot(struct dentry *dir, struct dentry *dentry, u32 old, u32 slot);
 void cachefiles_meta_remove_sidecar(struct cachefiles_object *object);
 
 /* object.c */

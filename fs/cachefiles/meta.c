@@ -145,7 +145,8 @@ static int cachefiles_sidecar_write(struct cachefiles_object *object, const void
 		ret = PTR_ERR(file);
 		goto out;
 	}
-	done = kernel_write(file, buf, len, &pos);
+	/* __kernel_write(): the caller holds write access already (cachefiles_begin_change()). */
+	done = __kernel_write(file, buf, len, &pos);
 	ret = done == len ? vfs_fsync(file, 0) : done < 0 ? done : -EIO;
 	fput(file);
 	if (ret)
@@ -505,36 +506,52 @@ int cachefiles_meta_peek(struct dentry *dentry, u32 *slot, u8 *key, u8 *key_len)
 
 /**
  * cachefiles_meta_set_slot - Record a new slot in an object file's metadata
- * @dentry: The object file, not open as a cache object (the background walk found it)
- * @slot: The slot
+ * @dir: The file's directory
+ * @dentry: The object file (the background walk found it)
+ * @old: The slot its metadata was seen to record (CACHEFILES_CULL_NIL for none)
+ * @slot: The new slot
  *
  * A version 1 record becomes version 2; nothing else changes.  Not synced: a slot lost in a crash
- * is given again by the next walk.
+ * is given again by the next walk.  The record is read and rewritten with @dir locked, and only if
+ * no object holds the file (cachefiles_inode_mark_in_use() claims it under the same lock): an
+ * object's own metadata writes must never be overwritten by this older copy.
  *
  * Context: process context, cache credentials, write access.
- * Return: 0 or -errno.
+ * Return: 0, -EBUSY if an object holds the file or its record no longer names @old, or -errno.
  */
-int cachefiles_meta_set_slot(struct dentry *dentry, u32 slot)
+int cachefiles_meta_set_slot(struct dentry *dir, struct dentry *dentry, u32 old, u32 slot)
 {
 	struct cachefiles_meta_disk *hdr;
 	ssize_t len;
+	u32 was;
 	u8 *buf;
 	int ret;
 
 	buf = kmalloc(CACHEFILES_META_MAX, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
+	inode_lock_nested(d_inode(dir), I_MUTEX_PARENT);
+	ret = -EBUSY;
+	if (dentry->d_parent != dir || d_unhashed(dentry) ||
+	    (READ_ONCE(d_inode(dentry)->i_flags) & S_KERNEL_FILE))
+		goto out;
 	len = cachefiles_meta_read_raw(dentry, buf);
 	ret = len;
-	if (len >= 0) {
-		hdr = (struct cachefiles_meta_disk *)buf;
-		hdr->version = CACHEFILES_META_VERSION;
-		hdr->slot = cpu_to_le32(slot);
-		hdr->crc = 0;
-		hdr->crc = cpu_to_le32(cachefiles_meta_crc(buf, len));
-		ret = vfs_setxattr(&init_user_ns, dentry, CACHEFILES_XATTR_META, buf, len,
-				   XATTR_REPLACE);
-	}
+	if (len < 0)
+		goto out;
+	hdr = (struct cachefiles_meta_disk *)buf;
+	was = hdr->version == CACHEFILES_META_VERSION_NOSLOT ? CACHEFILES_CULL_NIL :
+	      le32_to_cpu(hdr->slot);
+	ret = -EBUSY;
+	if (was != old)
+		goto out;
+	hdr->version = CACHEFILES_META_VERSION;
+	hdr->slot = cpu_to_le32(slot);
+	hdr->crc = 0;
+	hdr->crc = cpu_to_le32(cachefiles_meta_crc(buf, len));
+	ret = vfs_setxattr(&init_user_ns, dentry, CACHEFILES_XATTR_META, buf, len, XATTR_REPLACE);
+out:
+	inode_unlock(d_inode(dir));
 	kfree(buf);
 	return ret;
 }

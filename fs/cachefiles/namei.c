@@ -142,6 +142,53 @@ static struct dentry *cachefiles_fanout_get(struct cachefiles_object *object)
 	return dir;
 }
 
+/**
+ * cachefiles_inode_mark_in_use - Claim an object file for an object (or for the culler)
+ * @inode: The file's inode
+ *
+ * S_KERNEL_FILE marks a file some kernel user holds; we set it on an object file for as long as an
+ * object has it open, so the culler and the reconciling walk leave it alone.  Both set and test it
+ * with the file's directory locked, so a claim and a cull of the same name exclude each other.
+ *
+ * Context: the parent directory's inode locked (or @inode has no name yet).
+ * Return: true if claimed, false if someone holds it already.
+ */
+bool cachefiles_inode_mark_in_use(struct inode *inode)
+{
+	bool claimed = false;
+
+	inode_lock(inode);
+	if (!(inode->i_flags & S_KERNEL_FILE)) {
+		inode->i_flags |= S_KERNEL_FILE;
+		claimed = true;
+	}
+	inode_unlock(inode);
+	return claimed;
+}
+
+/**
+ * cachefiles_inode_unmark_in_use - Give up the claim of cachefiles_inode_mark_in_use()
+ * @inode: The file's inode
+ *
+ * Context: process context; after the object's last metadata write.
+ */
+void cachefiles_inode_unmark_in_use(struct inode *inode)
+{
+	inode_lock(inode);
+	inode->i_flags &= ~S_KERNEL_FILE;
+	inode_unlock(inode);
+}
+
+/**
+ * cachefiles_object_file_put - Close an object's backing file and give up its claim
+ * @file: A file from cachefiles_file_open() or cachefiles_file_tmpfile()
+ */
+void cachefiles_object_file_put(struct file *file)
+{
+	cachefiles_inode_unmark_in_use(file_inode(file));
+	fput(file);
+}
+
 static struct file *cachefiles_open_dentry(struct cachefiles_cache *cache, struct dentry *dentry)
 {
 	struct path path;
@@ -195,9 +242,17 @@ struct file *cachefiles_file_open(struct cachefiles_object *object, bool *create
 		}
 		*created = true;
 	}
+	/* Claimed under the directory's lock: the culler cannot bury it from now on. */
+	if (!cachefiles_inode_mark_in_use(d_inode(dentry))) {
+		inode_unlock(d_inode(dir));
+		dput(dentry);
+		return ERR_PTR(-EBUSY);
+	}
 	inode_unlock(d_inode(dir));
 
 	file = cachefiles_open_dentry(cache, dentry);
+	if (IS_ERR(file))
+		cachefiles_inode_unmark_in_use(d_inode(dentry));
 	dput(dentry);
 	return file;
 }
@@ -214,11 +269,15 @@ struct file *cachefiles_file_tmpfile(struct cachefiles_object *object)
 	struct cachefiles_cache *cache = object->volume->cache;
 	struct dentry *dir = cachefiles_fanout_get(object);
 	struct path path;
+	struct file *file;
 
 	if (IS_ERR(dir))
 		return ERR_CAST(dir);
-	return vfs_tmpfile_open(&init_user_ns, cachefiles_path(cache, dir, &path), S_IFREG | 0600,
+	file = vfs_tmpfile_open(&init_user_ns, cachefiles_path(cache, dir, &path), S_IFREG | 0600,
 				O_RDWR | O_LARGEFILE | O_DIRECT | O_NOATIME, cache->cred);
+	if (!IS_ERR(file))
+		cachefiles_inode_mark_in_use(file_inode(file));	/* nameless: nobody else has it */
+	return file;
 }
 
 /**
@@ -259,19 +318,20 @@ int cachefiles_file_link(struct cachefiles_object *object, struct file *file)
 }
 
 /**
- * cachefiles_bury - Move a name into the graveyard
+ * __cachefiles_bury - Move a name into the graveyard
  * @cache: The cache
  * @dir: The directory holding it
  * @name: The name
  * @expect: If not NULL, only bury the name if it is this inode
+ * @unused: Leave it (-EBUSY) if an object holds it (cachefiles_inode_mark_in_use())
  *
  * The background reaper deletes it; files still open stay usable until closed.
  *
  * Context: process context, cache credentials, no directory lock held.
- * Return: 0, -ENOENT if there is no such name (or it is another inode now), or -errno.
+ * Return: 0, -ENOENT if there is no such name (or it is another inode now), -EBUSY, or -errno.
  */
-int cachefiles_bury(struct cachefiles_cache *cache, struct dentry *dir, const char *name,
-		    struct inode *expect)
+static int __cachefiles_bury(struct cachefiles_cache *cache, struct dentry *dir, const char *name,
+			     struct inode *expect, bool unused)
 {
 	static atomic_t seq = ATOMIC_INIT(0);
 	struct renamedata rd = {};
@@ -290,6 +350,9 @@ int cachefiles_bury(struct cachefiles_cache *cache, struct dentry *dir, const ch
 	ret = -ENOENT;
 	if (d_is_negative(victim) || (expect && d_inode(victim) != expect))
 		goto out_victim;
+	ret = -EBUSY;
+	if (unused && (READ_ONCE(d_inode(victim)->i_flags) & S_KERNEL_FILE))
+		goto out_victim;	/* claimed by an object: see cachefiles_inode_mark_in_use() */
 	ret = -EIO;
 	if (victim == trap)
 		goto out_victim;
@@ -318,6 +381,29 @@ out_unlock:
 	if (ret == 0)
 		queue_work(cachefiles_wq, &cache->reap_work);
 	return ret;
+}
+
+/* Bury a name whoever holds it (its own object, or nobody). */
+int cachefiles_bury(struct cachefiles_cache *cache, struct dentry *dir, const char *name,
+		    struct inode *expect)
+{
+	return __cachefiles_bury(cache, dir, name, expect, false);
+}
+
+/**
+ * cachefiles_bury_unused - Move an object file into the graveyard unless an object holds it
+ * @cache: The cache
+ * @dir: The directory holding it
+ * @name: The name
+ * @expect: As for cachefiles_bury()
+ *
+ * Context: as for cachefiles_bury().
+ * Return: as for cachefiles_bury(), or -EBUSY if the file is open as a cache object.
+ */
+int cachefiles_bury_unused(struct cachefiles_cache *cache, struct dentry *dir, const char *name,
+			   struct inode *expect)
+{
+	return __cachefiles_bury(cache, dir, name, expect, true);
 }
 
 struct cachefiles_reap_ctx {
@@ -547,10 +633,21 @@ void cachefiles_scan(struct work_struct *work)
 		return;
 	}
 	if (!READ_ONCE(cache->usage_known)) {
-		atomic64_set(&cache->usage, t.bytes);
-		atomic64_set(&cache->nr_objects, t.objects);
+		/*
+		 * The counters hold what was charged and uncharged since the bind; the walk saw each
+		 * file once, some before and some after those changes.  Adding both counts a change
+		 * the walk also saw twice (growth of a file met after it grew; files made during the
+		 * walk are not missed), so the error is bounded by the changes made during the walk
+		 * and, a cache mostly filling then, leans towards culling early, not overfilling.
+		 */
+		atomic64_add(t.bytes, &cache->usage);
+		atomic64_add(t.objects, &cache->nr_objects);
+		if (atomic64_read(&cache->usage) < 0)
+			atomic64_set(&cache->usage, 0);
+		if (atomic64_read(&cache->nr_objects) < 0)
+			atomic64_set(&cache->nr_objects, 0);
 		WRITE_ONCE(cache->usage_known, true);
 	}
 	pr_info("%s: counted %llu objects, %llu bytes\n", cache->tag, t.objects, t.bytes);
-	cachefiles_cull_check(cache);
+	cachefiles_cull_recheck(cache);
 }

@@ -270,7 +270,7 @@ static int cachefiles_nl_set(struct sk_buff *skb, struct genl_info *info)
 	WRITE_ONCE(cache->high_wmark, p.high_wmark);
 	WRITE_ONCE(cache->low_wmark, p.low_wmark);
 	cachefiles_nl_notify(cache, FSCACHE_EVENT_LIMIT_CHANGED, 0);
-	cachefiles_cull_check(cache);
+	cachefiles_cull_recheck(cache);
 out:
 	mutex_unlock(&cachefiles_caches_mutex);
 	return ret;
@@ -338,7 +338,7 @@ static int cachefiles_nl_fill_cache(struct sk_buff *skb, struct cachefiles_cache
 	    nla_put_u8(skb, FSCACHE_A_CACHE_HIGH_WMARK, READ_ONCE(cache->high_wmark)) ||
 	    nla_put_u8(skb, FSCACHE_A_CACHE_LOW_WMARK, READ_ONCE(cache->low_wmark)) ||
 	    (cache->owner_portid && nla_put_flag(skb, FSCACHE_A_CACHE_OWNED)) ||
-	    nla_put_u64_64bit(skb, FSCACHE_A_CACHE_USAGE, atomic64_read(&cache->usage),
+	    nla_put_u64_64bit(skb, FSCACHE_A_CACHE_USAGE, cachefiles_cache_usage(cache),
 			      FSCACHE_A_PAD) ||
 	    nla_put_u64_64bit(skb, FSCACHE_A_CACHE_IN_USE, cachefiles_nl_in_use(cache),
 			      FSCACHE_A_PAD) ||
@@ -462,6 +462,9 @@ static int cachefiles_nl_cull(struct sk_buff *skb, struct genl_info *info)
 		ret = cachefiles_cull_to(cache, nla_get_u64(tb[FSCACHE_A_CULL_TARGET]));
 		if (ret == -EBUSY)
 			NL_SET_ERR_MSG(info->extack, "what is left above the target is in use");
+		else if (ret == -EAGAIN)
+			NL_SET_ERR_MSG(info->extack,
+				       "the cache's usage is still being counted after an unclean stop");
 	} else if (cache) {
 		ret = cachefiles_nl_cull_object(cache, info);
 	}
@@ -704,7 +707,7 @@ void cachefiles_nl_notify(struct cachefiles_cache *cache, enum fscache_event eve
 	    nla_put_string(msg, FSCACHE_A_CACHE_TAG, cache->tag) ||
 	    nla_put_u64_64bit(msg, FSCACHE_A_CACHE_CAPACITY, READ_ONCE(cache->capacity),
 			      FSCACHE_A_PAD) ||
-	    nla_put_u64_64bit(msg, FSCACHE_A_CACHE_USAGE, atomic64_read(&cache->usage),
+	    nla_put_u64_64bit(msg, FSCACHE_A_CACHE_USAGE, cachefiles_cache_usage(cache),
 			      FSCACHE_A_PAD) ||
 	    nla_put_u64_64bit(msg, FSCACHE_A_CACHE_FS_FREE, cache->fs_free, FSCACHE_A_PAD) ||
 	    nla_put_u8(msg, FSCACHE_A_CACHE_HIGH_WMARK, READ_ONCE(cache->high_wmark)) ||

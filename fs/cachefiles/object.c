@@ -87,7 +87,7 @@ again:
 	}
 	trace_cachefiles_iter_lookup(object->debug_id, cachefiles_trace_lookup_discarded, ret);
 	if (ret == -ENOMEM) {
-		fput(file);
+		cachefiles_object_file_put(file);
 		return ERR_PTR(ret);
 	}
 	if (ret == -ESTALE)
@@ -99,7 +99,7 @@ again:
 		atomic64_sub(cachefiles_file_bytes(file), &cache->usage);
 		atomic64_dec(&cache->nr_objects);
 	}
-	fput(file);
+	cachefiles_object_file_put(file);
 	cachefiles_meta_remove_sidecar(object);
 	if ((ret < 0 && ret != -ENOENT) || ++tries > 1)
 		return ERR_PTR(ret < 0 ? ret : -ESTALE);
@@ -145,8 +145,13 @@ relookup:
 		if (ret == -EAGAIN) {
 			object->file = NULL;
 			object->charged = 0;
-			fput(file);
+			cachefiles_object_file_put(file);
 			file = ERR_PTR(-ESTALE);
+			/* Forget what the metadata said: the next open reads it again. */
+			cachefiles_map_free(&object->map);
+			object->disk_state = 0;
+			clear_bit(CACHEFILES_OBJECT_SIDECAR, &object->flags);
+			clear_bit(CACHEFILES_OBJECT_DIRTY, &object->flags);
 		}
 	}
 	cachefiles_end_change(cache, saved);
@@ -166,7 +171,7 @@ relookup:
 		if (ret < 0) {
 			/* A file we cannot describe must not survive: no metadata, so it is discarded. */
 			cachefiles_cull_untrack(object, false, false);
-			fput(file);
+			cachefiles_object_file_put(file);
 			goto fail;
 		}
 		cachefiles_stat(cache, FSCACHE_A_STAT_CREATES, 1);
@@ -187,7 +192,7 @@ relookup:
 	spin_unlock(&cache->lock);
 	if (gone) {
 		cachefiles_cull_untrack(object, false, false);
-		fput(file);
+		cachefiles_object_file_put(file);
 		goto fail;
 	}
 	cachefiles_nl_changed();
@@ -230,7 +235,7 @@ void cachefiles_object_withdraw(struct fscache_cookie *cookie)
 	struct cachefiles_object *object = cookie->cache_priv;
 	struct cachefiles_cache *cache;
 	const struct cred *saved;
-	bool delete, changing;
+	bool delete, changing, deleted = false;
 	int ret = 0;
 
 	if (!object)
@@ -248,8 +253,15 @@ void cachefiles_object_withdraw(struct fscache_cookie *cookie)
 	} else if (delete) {
 		ret = cachefiles_bury(cache, object->volume->fanout[object->fanout], object->name,
 				      file_inode(object->file));
-		if (test_bit(CACHEFILES_OBJECT_SIDECAR, &object->flags))
+		deleted = ret == 0 || ret == -ENOENT;
+		if (!deleted) {
+			/* It stays, counted and cullable; its content must not be used again. */
+			cachefiles_warn(cache, "cannot delete %s: %d", object->name, ret);
+			vfs_removexattr(&init_user_ns, object->file->f_path.dentry,
+					CACHEFILES_XATTR_META);
+		} else if (test_bit(CACHEFILES_OBJECT_SIDECAR, &object->flags)) {
 			cachefiles_meta_remove_sidecar(object);
+		}
 	} else if (object->disk_state != CACHEFILES_DISK_CLEAN || object->map.dirty ||
 		   test_bit(CACHEFILES_OBJECT_DIRTY, &object->flags) ||
 		   test_bit(FSCACHE_COOKIE_NEEDS_UPDATE, &cookie->flags)) {
@@ -259,7 +271,7 @@ void cachefiles_object_withdraw(struct fscache_cookie *cookie)
 	}
 	cachefiles_cache_charge(object);
 	mutex_unlock(&object->meta_mutex);
-	cachefiles_cull_untrack(object, delete && changing, changing);
+	cachefiles_cull_untrack(object, deleted, changing);
 	if (changing)
 		cachefiles_end_change(cache, saved);
 	trace_cachefiles_iter_withdraw(object->debug_id, delete ? cachefiles_trace_withdraw_delete :
@@ -270,12 +282,12 @@ void cachefiles_object_withdraw(struct fscache_cookie *cookie)
 	spin_unlock(&cache->lock);
 	cachefiles_nl_changed();
 
-	if (delete && changing) {
+	if (deleted) {
 		cachefiles_cache_uncharge(object);
 		atomic64_dec(&cache->nr_objects);
 	}
 	cookie->cache_priv = NULL;
-	fput(object->file);
+	cachefiles_object_file_put(object->file);
 	cachefiles_object_free(object);
 	fscache_uncount_object(cache->fscache);
 }
@@ -339,7 +351,7 @@ bool cachefiles_object_invalidate(struct fscache_cookie *cookie)
 	cachefiles_cache_charge(object);
 	mutex_unlock(&object->meta_mutex);
 	cachefiles_end_change(cache, saved);
-	fput(old);
+	cachefiles_object_file_put(old);
 	cachefiles_map_free(&old_map);
 	cachefiles_stat(cache, FSCACHE_A_STAT_INVALIDATIONS, 1);
 	trace_cachefiles_iter_invalidate(object->debug_id, cookie->object_size, ret);
@@ -394,6 +406,25 @@ int cachefiles_object_set_size(struct cachefiles_object *object, loff_t new_size
 	return ret;
 }
 
+/*
+ * Cut the backing file at @new_size.  vfs_truncate() would take write access to the mount again,
+ * nested inside cachefiles_begin_change(): a freeze starting between the two would deadlock.
+ */
+static int cachefiles_object_truncate(struct file *file, loff_t new_size)
+{
+	struct iattr attr = {
+		.ia_valid	= ATTR_SIZE | ATTR_MTIME | ATTR_CTIME,
+		.ia_size	= new_size,
+	};
+	struct inode *inode = file_inode(file);
+	int ret;
+
+	inode_lock(inode);
+	ret = notify_change(&init_user_ns, file->f_path.dentry, &attr, NULL);
+	inode_unlock(inode);
+	return ret;
+}
+
 /**
  * cachefiles_object_resize - Change an object's size (->resize_cookie)
  * @cres: The operation (begun with FSCACHE_WANT_PARAMS)
@@ -421,7 +452,7 @@ void cachefiles_object_resize(struct netfs_cache_resources *cres, loff_t new_siz
 	mutex_lock(&object->meta_mutex);
 	ret = cachefiles_object_set_size(object, new_size);
 	if (ret == 0 && i_size_read(file_inode(file)) > new_size)
-		ret = vfs_truncate(&file->f_path, new_size);
+		ret = cachefiles_object_truncate(file, new_size);
 	cachefiles_cache_charge(object);
 	mutex_unlock(&object->meta_mutex);
 	cachefiles_end_change(cache, saved);

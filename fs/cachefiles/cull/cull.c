@@ -37,10 +37,14 @@ static u64 cachefiles_cull_mark(struct cachefiles_cache *cache, u8 pct)
 	return div_u64(READ_ONCE(cache->capacity), 100) * pct;
 }
 
+/*
+ * Nothing is culled while the usage is unknown (after an unclean stop, until the walk has counted
+ * it): what has been charged meanwhile is only a part of the truth.
+ */
 static bool cachefiles_cull_over_high(struct cachefiles_cache *cache)
 {
-	return READ_ONCE(cache->capacity) &&
-	       (u64)atomic64_read(&cache->usage) >
+	return READ_ONCE(cache->capacity) && READ_ONCE(cache->usage_known) &&
+	       cachefiles_cache_usage(cache) >
 	       cachefiles_cull_mark(cache, READ_ONCE(cache->high_wmark));
 }
 
@@ -52,26 +56,10 @@ static bool cachefiles_cull_interrupted(struct cachefiles_cache *cache)
 	return fatal_signal_pending(current);
 }
 
-/* An object file open as a cache object right now is never deleted by the culler. */
-static bool cachefiles_cull_in_use(struct cachefiles_cache *cache, struct inode *inode)
-{
-	struct cachefiles_object *object;
-	bool busy = false;
-
-	spin_lock(&cache->lock);
-	list_for_each_entry(object, &cache->objects, cache_link) {
-		if (object->file && file_inode(object->file) == inode) {
-			busy = true;
-			break;
-		}
-	}
-	spin_unlock(&cache->lock);
-	return busy;
-}
-
 /*
- * Bury an object file and its map's side file, and take them out of the counts.  Context: cache
- * credentials and write access.  Return: the bytes freed, or -errno.
+ * Bury an object file and its map's side file, and take them out of the counts.  A file an object
+ * holds open is left alone (-EBUSY).  Context: cache credentials and write access.  Return: the
+ * bytes freed, or -errno.
  */
 static s64 cachefiles_cull_bury(struct cachefiles_cache *cache, struct dentry *fdir,
 				const char *name, struct dentry *victim)
@@ -81,10 +69,8 @@ static s64 cachefiles_cull_bury(struct cachefiles_cache *cache, struct dentry *f
 	u64 bytes;
 	int ret;
 
-	if (cachefiles_cull_in_use(cache, inode))
-		return -EBUSY;
 	bytes = ((u64)READ_ONCE(inode->i_blocks) << SECTOR_SHIFT) + CACHEFILES_OBJECT_OVERHEAD;
-	ret = cachefiles_bury(cache, fdir, name, inode);
+	ret = cachefiles_bury_unused(cache, fdir, name, inode);
 	if (ret < 0)
 		return ret;
 	if (snprintf(sidecar, sizeof(sidecar), "%s%s", name, CACHEFILES_MAP_SUFFIX) <
@@ -125,8 +111,25 @@ static struct dentry *cachefiles_cull_lookup(struct cachefiles_cache *cache, con
 }
 
 /*
+ * A victim's file could not be deleted (in use, or an error): the policy tracks it again, or it
+ * would stay on disk, and in the usage, with nothing left to cull it.
+ */
+static void cachefiles_cull_keep(struct cachefiles_cache *cache, u32 slot, const char *volume,
+				 const u8 *key, u8 key_len, u64 bytes)
+{
+	struct cachefiles_culler *c = &cache->cull;
+	u64 fp = cachefiles_cull_fingerprint(volume, key, key_len);
+
+	mutex_lock(&c->lock);
+	if (!cachefiles_cull_policy_tracked(&c->policy, slot))
+		cachefiles_cull_policy_insert(&c->policy, slot, fp, bytes);
+	mutex_unlock(&c->lock);
+}
+
+/*
  * Delete the object of a victim slot: the slot table says where it is, and its metadata must still
- * name the slot.  Context: cache credentials and write access, the slot on culler->victims.
+ * name the slot (a file without metadata, or with damaged metadata, is rubbish and goes too).
+ * Context: cache credentials and write access, the slot on culler->victims.
  */
 static s64 cachefiles_cull_victim(struct cachefiles_cache *cache, struct cachefiles_cull_pass *cp,
 				  u32 slot)
@@ -143,24 +146,40 @@ static s64 cachefiles_cull_victim(struct cachefiles_cache *cache, struct cachefi
 	if (IS_ERR(victim))
 		return PTR_ERR(victim);
 	ret = cachefiles_meta_peek(victim, &on_disk, cp->key, &key_len);
-	if (ret == 0 && on_disk != slot)
+	if (ret == 0 && on_disk != slot) {
 		ret = -ESTALE;		/* the record names an older holder of the slot */
-	if (ret == 0)
+	} else if (ret == 0) {
 		ret = cachefiles_cull_bury(cache, fdir, cp->sn.name, victim);
+		if (ret < 0)
+			cachefiles_cull_keep(cache, slot, cp->sn.volume, cp->key, key_len,
+					     ((u64)READ_ONCE(d_inode(victim)->i_blocks) <<
+					      SECTOR_SHIFT) + CACHEFILES_OBJECT_OVERHEAD);
+	} else if (ret == -ENODATA || ret == -EFSCORRUPTED) {
+		ret = cachefiles_cull_bury(cache, fdir, cp->sn.name, victim);
+	}
 	dput(victim);
 	dput(fdir);
 	return ret;
 }
 
-/* The victims of a batch are dealt with: their slots may be used again. */
+/*
+ * The victims of a batch are dealt with: their slots may be used again, except those the policy
+ * tracks again (cachefiles_cull_keep()).
+ */
 static void cachefiles_cull_victims_done(struct cachefiles_cache *cache)
 {
 	struct cachefiles_culler *c = &cache->cull;
 	unsigned int i;
+	u32 slot;
 
 	mutex_lock(&c->lock);
-	for (i = 0; i < c->nr_victims; i++)
-		cachefiles_cull_log_tombstone_append(cache, c->victims[i]);
+	for (i = 0; i < c->nr_victims; i++) {
+		slot = c->victims[i];
+		if (cachefiles_cull_policy_tracked(&c->policy, slot))
+			cachefiles_cull_log_append(cache, slot);
+		else
+			cachefiles_cull_log_tombstone_append(cache, slot);
+	}
 	WRITE_ONCE(c->nr_victims, 0);
 	WRITE_ONCE(c->victims_gen, c->victims_gen + 1);
 	mutex_unlock(&c->lock);
@@ -171,7 +190,7 @@ static void cachefiles_cull_victims_done(struct cachefiles_cache *cache)
 static unsigned int cachefiles_cull_pick(struct cachefiles_cache *cache, u64 target)
 {
 	struct cachefiles_culler *c = &cache->cull;
-	u64 usage = atomic64_read(&cache->usage), picked = 0, bytes;
+	u64 usage = cachefiles_cache_usage(cache), picked = 0, bytes;
 	u32 slot;
 
 	mutex_lock(&c->lock);
@@ -193,7 +212,8 @@ static unsigned int cachefiles_cull_pick(struct cachefiles_cache *cache, u64 tar
  * Context: process context; the cache is not withdrawn meanwhile (its thread, which withdrawal
  * stops first, or a netlink command holding cachefiles_caches_mutex).
  * Return: 0 when usage reached the target, -EBUSY if what is left is in use (or unknown to the
- * policy until the reconciling walk has found it), -EINTR, or -errno.
+ * policy until the reconciling walk has found it), -EAGAIN while the usage is being counted,
+ * -EINTR, or -errno.
  */
 /*
  * CPU time the current task has run, to the nanosecond.  se.sum_exec_runtime is brought up to date
@@ -226,7 +246,9 @@ int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 	s64 freed;
 	int ret;
 
-	if ((u64)atomic64_read(&cache->usage) <= target)
+	if (!READ_ONCE(cache->usage_known))
+		return -EAGAIN;		/* culling to a guess could empty the cache */
+	if (cachefiles_cache_usage(cache) <= target)
 		return 0;
 	cp = kmalloc(sizeof(*cp), GFP_KERNEL);
 	if (!cp)
@@ -237,7 +259,7 @@ int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 	mutex_lock(&c->run_mutex);
 	cpu0 = cachefiles_cull_runtime();
 	cachefiles_nl_notify(cache, FSCACHE_EVENT_CULL_STARTED, 0);
-	while ((u64)atomic64_read(&cache->usage) > target) {
+	while (cachefiles_cache_usage(cache) > target) {
 		if (cachefiles_cull_interrupted(cache)) {
 			ret = -EINTR;
 			break;
@@ -287,6 +309,7 @@ int cachefiles_cull_object(struct cachefiles_cache *cache, const char *volume_di
 	struct dentry *fdir, *victim = ERR_PTR(-ENOENT);
 	const struct cred *saved;
 	u32 slot = CACHEFILES_CULL_NIL;
+	u64 fp = 0, bytes = 0;
 	u8 key_len;
 	s64 freed;
 	int i, ret;
@@ -307,11 +330,15 @@ int cachefiles_cull_object(struct cachefiles_cache *cache, const char *volume_di
 	mutex_lock(&c->run_mutex);
 	if (cachefiles_meta_peek(victim, &slot, cp->key, &key_len) < 0)
 		slot = CACHEFILES_CULL_NIL;
+	else
+		fp = cachefiles_cull_fingerprint(volume_dir, cp->key, key_len);
 	mutex_lock(&c->lock);
-	if (slot < c->policy.max_objects && cachefiles_cull_policy_tracked(&c->policy, slot)) {
+	/* The policy's entry is this object's only if it carries its fingerprint. */
+	if (slot < c->policy.max_objects && cachefiles_cull_policy_match(&c->policy, slot, fp)) {
 		if (c->policy.entries[slot].pins) {
 			ret = -EBUSY;
 		} else {
+			bytes = (u64)c->policy.entries[slot].units << CACHEFILES_CULL_UNIT_SHIFT;
 			cachefiles_cull_policy_remove(&c->policy, slot);
 			c->victims[c->nr_victims++] = slot;
 		}
@@ -320,6 +347,8 @@ int cachefiles_cull_object(struct cachefiles_cache *cache, const char *volume_di
 	if (ret == 0) {
 		freed = cachefiles_cull_bury(cache, fdir, name, victim);
 		ret = freed < 0 ? freed : 0;
+		if (ret < 0 && c->nr_victims)
+			cachefiles_cull_keep(cache, slot, volume_dir, cp->key, key_len, bytes);
 		trace_cachefiles_iter_cull(cache->tag, cachefiles_trace_cull_victim, slot,
 					   freed >= 0 ? freed : 0, ret);
 	}
@@ -354,11 +383,14 @@ static int cachefiles_cull_thread(void *data)
 		room = xchg(&c->room, 0);
 		if (cachefiles_cull_over_high(cache)) {
 			cachefiles_nl_notify(cache, FSCACHE_EVENT_HIGH_WMARK, 0);
-			cachefiles_cull_to(cache, low);
-			if ((u64)atomic64_read(&cache->usage) <= low)
+			if (cachefiles_cull_to(cache, low) == -EBUSY)
+				set_bit(CACHEFILES_CULL_STUCK, &c->flags);
+			else
+				clear_bit(CACHEFILES_CULL_STUCK, &c->flags);
+			if (cachefiles_cache_usage(cache) <= low)
 				cachefiles_nl_notify(cache, FSCACHE_EVENT_LOW_WMARK, 0);
 		} else if (room && capacity > room &&
-			   (u64)atomic64_read(&cache->usage) + room > capacity) {
+			   cachefiles_cache_usage(cache) + room > capacity) {
 			/* Under the high watermark, but a writer waits: make its room. */
 			cachefiles_cull_to(cache, min(low, capacity - room));
 		}
@@ -382,10 +414,26 @@ void cachefiles_cull_check(struct cachefiles_cache *cache)
 {
 	struct cachefiles_culler *c = &cache->cull;
 
-	if (!cachefiles_cull_over_high(cache))
+	if (test_bit(CACHEFILES_CULL_STUCK, &c->flags) || !cachefiles_cull_over_high(cache))
 		return;
 	if (!test_and_set_bit(CACHEFILES_CULL_KICK, &c->flags))
 		wake_up(&c->wait);
+}
+
+/**
+ * cachefiles_cull_recheck - Something that kept the culler from its target may have changed
+ * @cache: The cache
+ *
+ * After a pass that found everything left in use, the culler is not woken by every write (a wake-up
+ * storm of futile passes) until an object is released, the capacity changes or the walk ends, or
+ * CACHEFILES_CULL_IDLE_PERIOD has passed.
+ *
+ * Context: any.
+ */
+void cachefiles_cull_recheck(struct cachefiles_cache *cache)
+{
+	clear_bit(CACHEFILES_CULL_STUCK, &cache->cull.flags);
+	cachefiles_cull_check(cache);
 }
 
 /**
@@ -401,6 +449,8 @@ bool cachefiles_cull_wait_for_space(struct cachefiles_cache *cache, u64 bytes)
 	struct cachefiles_culler *c = &cache->cull;
 	u64 room = READ_ONCE(c->room);
 
+	if (test_bit(CACHEFILES_CULL_STUCK, &c->flags))
+		return false;	/* what is left is in use: waiting would not help */
 	while (room < bytes) {
 		u64 was = cmpxchg(&c->room, room, bytes);
 
@@ -411,7 +461,7 @@ bool cachefiles_cull_wait_for_space(struct cachefiles_cache *cache, u64 bytes)
 	if (!test_and_set_bit(CACHEFILES_CULL_KICK, &c->flags))
 		wake_up(&c->wait);
 	return wait_event_timeout(c->space_wait,
-				  (u64)atomic64_read(&cache->usage) + bytes <=
+				  cachefiles_cache_usage(cache) + bytes <=
 				  READ_ONCE(cache->capacity),
 				  CACHEFILES_CULL_SPACE_WAIT) > 0;
 }

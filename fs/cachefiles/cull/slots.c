@@ -238,6 +238,7 @@ void cachefiles_cull_untrack(struct cachefiles_object *object, bool deleted, boo
 	struct cachefiles_culler *c = &cache->cull;
 	struct cachefiles_cull_policy *p = &c->policy;
 	u32 slot = object->slot;
+	int ret;
 
 	if (slot == CACHEFILES_CULL_NIL)
 		return;
@@ -246,14 +247,16 @@ void cachefiles_cull_untrack(struct cachefiles_object *object, bool deleted, boo
 		cachefiles_cull_policy_remove(p, slot);
 		if (log)
 			cachefiles_cull_log_tombstone_append(cache, slot);
-	} else if (cachefiles_cull_policy_resize(p, slot, object->charged) == 0 &&
-		   cachefiles_cull_policy_unpin(p, slot) == 0 && log) {
-		cachefiles_cull_log_append(cache, slot);
+	} else {
+		/* Unpinned whatever the resize says: a pinned entry could never be culled. */
+		ret = cachefiles_cull_policy_resize(p, slot, object->charged);
+		if (cachefiles_cull_policy_unpin(p, slot) == 0 && ret == 0 && log)
+			cachefiles_cull_log_append(cache, slot);
 	}
 	mutex_unlock(&c->lock);
 	trace_cachefiles_iter_cull(cache->tag, deleted ? cachefiles_trace_cull_remove :
 				   cachefiles_trace_cull_unpin, slot, object->charged, 0);
-	cachefiles_cull_check(cache);	/* what was pinned may be culled now */
+	cachefiles_cull_recheck(cache);	/* what was pinned may be culled now */
 }
 
 /* ---- Reconciliation: the background walk of the tree ---------------------------------------- */
@@ -300,15 +303,19 @@ void cachefiles_cull_reconcile_file(struct cachefiles_cache *cache, struct dentr
 	bool renumber = false, write = true;
 	unsigned int fanout;
 	u8 key[U8_MAX], key_len;
-	u32 slot;
+	u32 slot, was;
 	u64 fp;
 	int ret;
 
 	if (sscanf(fdir->d_name.name, "@%02x", &fanout) != 1 || fanout >= CACHEFILES_FANOUT)
 		return;
-	ret = cachefiles_meta_peek(dentry, &slot, key, &key_len);
+	/* An object holds it: its lookup has tracked it, or is about to. */
+	if (READ_ONCE(d_inode(dentry)->i_flags) & S_KERNEL_FILE)
+		return;
+	ret = cachefiles_meta_peek(dentry, &was, key, &key_len);
 	if (ret < 0)
 		return;
+	slot = was;
 	fp = cachefiles_cull_fingerprint(volume, key, key_len);
 
 	mutex_lock(&c->lock);
@@ -336,8 +343,16 @@ void cachefiles_cull_reconcile_file(struct cachefiles_cache *cache, struct dentr
 		return;
 	trace_cachefiles_iter_cull(cache->tag, write ? cachefiles_trace_cull_reconcile :
 				   cachefiles_trace_cull_known, slot, bytes, 0);
-	if (renumber)
-		cachefiles_meta_set_slot(dentry, slot);
+	if (renumber && cachefiles_meta_set_slot(fdir, dentry, was, slot) < 0) {
+		/* Opened meanwhile (its lookup gives it a slot) or changed: give this one back. */
+		mutex_lock(&c->lock);
+		if (cachefiles_cull_policy_match(p, slot, fp) && !p->entries[slot].pins) {
+			cachefiles_cull_policy_remove(p, slot);
+			cachefiles_cull_log_tombstone_append(cache, slot);
+		}
+		mutex_unlock(&c->lock);
+		return;
+	}
 
 	/* A record lost in a crash, or naming an older holder of the slot, is written again. */
 	sn = kmalloc(sizeof(*sn), GFP_KERNEL);

@@ -176,18 +176,18 @@ static struct file *cachefiles_cull_open(struct cachefiles_cache *cache, const c
 static int cachefiles_cull_log_rename(struct cachefiles_cache *cache);
 
 /*
- * Write a whole log (@nr records, as cachefiles_cull_policy_save() gives them) as cull-log.map.new,
- * sync it and the slot table, rename it over cull-log.map and append to it from then on.  A crash
- * leaves the old log or the new one, whole.  Context: culler->lock held (or the cache not yet
- * shared), cache credentials and write access.
+ * Write a whole log (@nr records, as cachefiles_cull_policy_save() gives them, @max_slots the array's
+ * size then) as cull-log.map.new and sync it and the slot table.  Return: the file, its size in
+ * *@end, or an ERR_PTR.  Context: cache credentials and write access; no lock needed.
  */
-static int cachefiles_cull_log_replace(struct cachefiles_cache *cache,
-				       const struct cachefiles_cull_record *recs, u32 nr, u8 flags)
+static struct file *cachefiles_cull_log_write_new(struct cachefiles_cache *cache,
+						  const struct cachefiles_cull_record *recs, u32 nr,
+						  u32 max_slots, u8 flags, loff_t *end)
 {
 	struct cachefiles_culler *c = &cache->cull;
 	struct cachefiles_cull_log_info info = {
 		.flags		= flags,
-		.max_slots	= c->policy.max_objects,
+		.max_slots	= max_slots,
 		.nr_records	= nr,
 		.records_crc	= cachefiles_cull_log_crc(~0U, recs, (size_t)nr * sizeof(*recs)),
 	};
@@ -200,7 +200,7 @@ static int cachefiles_cull_log_replace(struct cachefiles_cache *cache,
 	cachefiles_cull_log_header_encode(&hdr, &info);
 	file = cachefiles_cull_open(cache, CACHEFILES_CULL_LOG_NEW, true);
 	if (IS_ERR(file))
-		return PTR_ERR(file);
+		return file;
 	done = __kernel_write(file, &hdr, sizeof(hdr), &pos);
 	if (done == sizeof(hdr) && nr)
 		done = __kernel_write(file, recs, (size_t)nr * sizeof(*recs), &pos);
@@ -209,8 +209,25 @@ static int cachefiles_cull_log_replace(struct cachefiles_cache *cache,
 		ret = vfs_fsync(file, 0);
 	if (ret == 0 && c->slots)
 		ret = vfs_fsync(c->slots, 0);
-	if (ret == 0)
-		ret = cachefiles_cull_log_rename(cache);
+	if (ret < 0) {
+		fput(file);
+		return ERR_PTR(ret);
+	}
+	*end = pos;
+	return file;
+}
+
+/*
+ * Rename cull-log.map.new over cull-log.map and append to it from then on; @tail records already
+ * follow its compacted part.  Context: culler->lock held (or the cache not yet shared).
+ */
+static int cachefiles_cull_log_install(struct cachefiles_cache *cache, struct file *file,
+				       loff_t end, u32 tail)
+{
+	struct cachefiles_culler *c = &cache->cull;
+	int ret;
+
+	ret = cachefiles_cull_log_rename(cache);
 	if (ret < 0) {
 		fput(file);
 		return ret;
@@ -218,9 +235,58 @@ static int cachefiles_cull_log_replace(struct cachefiles_cache *cache,
 	if (c->log)
 		fput(c->log);
 	c->log = file;
-	c->log_end = pos;
-	c->log_tail = 0;
+	c->log_end = end;
+	c->log_tail = tail;
 	return 0;
+}
+
+/*
+ * Replace the log with a whole one.  A crash leaves the old log or the new one, whole.  Context:
+ * culler->lock held (or the cache not yet shared), cache credentials and write access.
+ */
+static int cachefiles_cull_log_replace(struct cachefiles_cache *cache,
+				       const struct cachefiles_cull_record *recs, u32 nr, u8 flags)
+{
+	struct file *file;
+	loff_t end;
+
+	file = cachefiles_cull_log_write_new(cache, recs, nr, cache->cull.policy.max_objects, flags,
+					     &end);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	return cachefiles_cull_log_install(cache, file, end, 0);
+}
+
+/*
+ * Copy the records appended to the old log since @from to the end of @file, a new log ending at
+ * *@end.  Context: culler->lock held.  Return: how many, or -errno.
+ */
+static int cachefiles_cull_log_copy_tail(struct cachefiles_cache *cache, loff_t from,
+					 struct file *file, loff_t *end)
+{
+	struct cachefiles_culler *c = &cache->cull;
+	struct cachefiles_cull_record *recs;
+	size_t len = c->log_end - from, total = len, chunk;
+	ssize_t got;
+	int ret = 0;
+
+	lockdep_assert_held(&c->lock);
+	recs = kvmalloc_array(CACHEFILES_CULL_LOAD_BATCH, sizeof(*recs), GFP_KERNEL);
+	if (!recs)
+		return -ENOMEM;
+	while (len) {
+		chunk = min_t(size_t, len, CACHEFILES_CULL_LOAD_BATCH * sizeof(*recs));
+		got = kernel_read(c->log, recs, chunk, &from);
+		if (got == chunk)
+			got = __kernel_write(file, recs, chunk, end);
+		if (got != chunk) {
+			ret = got < 0 ? got : -EIO;
+			break;
+		}
+		len -= chunk;
+	}
+	kvfree(recs);
+	return ret < 0 ? ret : total / sizeof(*recs);
 }
 
 /*
@@ -245,6 +311,14 @@ static int cachefiles_cull_log_load(struct cachefiles_cache *cache, u64 capacity
 	ret = cachefiles_cull_log_header_decode(&hdr, size, &info);
 	if (ret < 0)
 		return ret;
+	/*
+	 * Every slot in use has its record in cull-slots.map, and the array is never more than a
+	 * quarter larger than the slots handed out: a header asking for much more is damaged, and
+	 * must not make us allocate for it.
+	 */
+	if (info.max_slots > 2 * (i_size_read(file_inode(c->slots)) / CACHEFILES_CULL_SLOT_SIZE) +
+			     CACHEFILES_CULL_MIN_SLOTS)
+		return -EFSCORRUPTED;
 	ret = cachefiles_cull_policy_init(p, capacity, max_t(u32, info.max_slots,
 							     CACHEFILES_CULL_MIN_SLOTS), NULL);
 	if (ret < 0)
@@ -419,35 +493,61 @@ out:
  * cachefiles_cull_state_compact - Write the whole policy as a new log and replace the old one
  * @cache: The cache
  *
- * The new log is written beside the old, synced and renamed over it, so a crash leaves one or the
- * other whole.  Appends wait meanwhile (the snapshot and the switch are under culler->lock).
+ * The policy is copied under culler->lock; the new log is written and synced beside the old one
+ * without it, so lookups and culls go on meanwhile, appending to the old log; under the lock again,
+ * what they appended is copied after the new log's compacted part and the new log is renamed over
+ * the old.  A crash leaves the old log or the new one, whole.
  *
  * Context: process context, cache credentials and write access.
- * Return: 0 or -errno (the old log is kept).
+ * Return: 0, -EBUSY if a compaction is running already, or -errno (the old log is kept).
  */
 int cachefiles_cull_state_compact(struct cachefiles_cache *cache)
 {
 	struct cachefiles_culler *c = &cache->cull;
 	struct cachefiles_cull_policy *p = &c->policy;
-	struct cachefiles_cull_record *recs;
+	struct cachefiles_cull_record *recs = NULL;
+	struct file *file;
+	loff_t from, end;
+	u32 max_slots;
 	u8 flags = 0;
-	int nr = 0, ret;
+	int nr = 0, tail, ret;
 
 	mutex_lock(&c->lock);
-	recs = kvmalloc_array(max_t(u32, p->nr_tracked, 1), sizeof(*recs), GFP_KERNEL);
-	if (!recs) {
-		ret = -ENOMEM;
-		goto out;
+	if (c->compacting) {
+		mutex_unlock(&c->lock);
+		return -EBUSY;
 	}
-	nr = cachefiles_cull_policy_save(p, recs, p->nr_tracked);
+	recs = kvmalloc_array(max_t(u32, p->nr_tracked, 1), sizeof(*recs), GFP_KERNEL);
+	nr = recs ? cachefiles_cull_policy_save(p, recs, p->nr_tracked) : -ENOMEM;
+	flags = c->complete && !c->seen ? CACHEFILES_CULL_LOG_COMPLETE : 0;
+	max_slots = p->max_objects;
+	from = c->log_end;
+	c->compacting = nr >= 0;
+	mutex_unlock(&c->lock);
 	if (nr < 0) {
 		ret = nr;
 		goto out;
 	}
-	flags = c->complete && !c->seen ? CACHEFILES_CULL_LOG_COMPLETE : 0;
-	ret = cachefiles_cull_log_replace(cache, recs, nr, flags);
-out:
+
+	file = cachefiles_cull_log_write_new(cache, recs, nr, max_slots, flags, &end);
+
+	mutex_lock(&c->lock);
+	c->compacting = false;
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+	} else {
+		/* A walk that started meanwhile makes the log incomplete again. */
+		if (c->seen && (flags & CACHEFILES_CULL_LOG_COMPLETE))
+			ret = -EAGAIN;
+		else
+			ret = tail = cachefiles_cull_log_copy_tail(cache, from, file, &end);
+		if (ret >= 0)
+			ret = cachefiles_cull_log_install(cache, file, end, tail);
+		else
+			fput(file);
+	}
 	mutex_unlock(&c->lock);
+out:
 	kvfree(recs);
 	trace_cachefiles_iter_cull(cache->tag, cachefiles_trace_cull_saved, nr, flags, ret);
 	return ret;
