@@ -129,6 +129,9 @@ enum cachefiles_cache_state {
 #define CACHEFILES_STAT_LAST		FSCACHE_A_STAT_MAX
 #define CACHEFILES_NR_STATS		(CACHEFILES_STAT_LAST - CACHEFILES_STAT_FIRST + 1)
 
+/* I/O on an object after this long without any counts as another access for the culling policy. */
+#define CACHEFILES_REUSE_PAUSE		HZ
+
 /* Victims one culling batch takes from the policy before deleting them. */
 #define CACHEFILES_CULL_VICTIM_BATCH	16
 
@@ -238,6 +241,8 @@ struct cachefiles_object {
 
 	struct list_head		cache_link;
 	u64				opened_at;	/* CLOCK_REALTIME ns */
+	unsigned long			last_io;	/* jiffies: the last operation began */
+	atomic_t			reuses;		/* operations after a pause (see io.c) */
 	struct delayed_work		checkpoint_work;
 };
 

@@ -508,6 +508,7 @@ const struct netfs_cache_ops cachefiles_netfs_ops = {
 bool cachefiles_begin_operation(struct netfs_cache_resources *cres, enum fscache_want_state want)
 {
 	struct cachefiles_object *object = cachefiles_cres_object(cres);
+	unsigned long now = jiffies;
 
 	if (!cres->cache_priv2) {
 		cres->ops = &cachefiles_netfs_ops;
@@ -516,6 +517,12 @@ bool cachefiles_begin_operation(struct netfs_cache_resources *cres, enum fscache
 			if (object->file)
 				cres->cache_priv2 = get_file(object->file);
 			spin_unlock_irq(&object->lock);
+			/*
+			 * The culling policy counts accesses at lookup; a file read again while its
+			 * cookie stays in use is seen here, as I/O resuming after a pause.
+			 */
+			if (time_after(now, xchg(&object->last_io, now) + CACHEFILES_REUSE_PAUSE))
+				atomic_inc(&object->reuses);
 		}
 	}
 	return cres->cache_priv2 || want == FSCACHE_WANT_PARAMS;

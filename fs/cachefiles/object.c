@@ -180,6 +180,7 @@ relookup:
 	cachefiles_stat(cache, FSCACHE_A_STAT_LOOKUPS, 1);
 
 	object->opened_at = ktime_get_real_ns();
+	object->last_io = jiffies;
 
 	/*
 	 * A cache being withdrawn takes no new objects: over a stock core a lookup may still be running

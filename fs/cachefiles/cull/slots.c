@@ -238,7 +238,7 @@ void cachefiles_cull_untrack(struct cachefiles_object *object, bool deleted, boo
 	struct cachefiles_culler *c = &cache->cull;
 	struct cachefiles_cull_policy *p = &c->policy;
 	u32 slot = object->slot;
-	int ret;
+	int ret, reuses;
 
 	if (slot == CACHEFILES_CULL_NIL)
 		return;
@@ -248,6 +248,10 @@ void cachefiles_cull_untrack(struct cachefiles_object *object, bool deleted, boo
 		if (log)
 			cachefiles_cull_log_tombstone_append(cache, slot);
 	} else {
+		/* Reads resumed after a pause while it was in use were accesses too. */
+		reuses = min_t(int, atomic_read(&object->reuses), p->params.freq_max);
+		while (reuses-- > 0)
+			cachefiles_cull_policy_access(p, slot);
 		/* Unpinned whatever the resize says: a pinned entry could never be culled. */
 		ret = cachefiles_cull_policy_resize(p, slot, object->charged);
 		if (cachefiles_cull_policy_unpin(p, slot) == 0 && ret == 0 && log)
