@@ -81,7 +81,7 @@ static void cachefiles_usage_store(struct cachefiles_cache *cache)
 		.version	= CACHEFILES_USAGE_VERSION,
 		.clean		= 1,
 		.usage		= cpu_to_le64(atomic64_read(&cache->usage)),
-		.objects	= cpu_to_le64(atomic64_read(&cache->nr_objects)),
+		.objects	= cpu_to_le64(cachefiles_cache_objects(cache)),
 	};
 	const struct cred *saved;
 

@@ -283,6 +283,14 @@ static inline u64 cachefiles_cache_usage(struct cachefiles_cache *cache)
 	return usage > 0 ? usage : 0;
 }
 
+/* The object files a cache holds; like the usage, a sum of changes until it is counted. */
+static inline u64 cachefiles_cache_objects(struct cachefiles_cache *cache)
+{
+	s64 objects = atomic64_read(&cache->nr_objects);
+
+	return objects > 0 ? objects : 0;
+}
+
 /* Log about a cache, ratelimited per cache. */
 #define cachefiles_warn(cache, fmt, ...)					\
 	do {									\
@@ -382,6 +390,7 @@ int cachefiles_key_name(const u8 *key, unsigned int len, char *name, size_t size
 struct file *cachefiles_file_open(struct cachefiles_object *object, bool *created);
 struct file *cachefiles_file_tmpfile(struct cachefiles_object *object);
 int cachefiles_file_link(struct cachefiles_object *object, struct file *file);
+int cachefiles_file_truncate(struct file *file, loff_t size);
 int cachefiles_bury(struct cachefiles_cache *cache, struct dentry *dir, const char *name,
 		    struct inode *expect);
 int cachefiles_bury_unused(struct cachefiles_cache *cache, struct dentry *dir, const char *name,

@@ -140,14 +140,19 @@ static int cachefiles_sidecar_write(struct cachefiles_object *object, const void
 	}
 
 	path.dentry = tmp;
-	file = dentry_open(&path, O_WRONLY | O_TRUNC | O_LARGEFILE | O_NOATIME, cache->cred);
+	/* dentry_open() ignores O_TRUNC: a leftover .new is cut to size below. */
+	file = dentry_open(&path, O_WRONLY | O_LARGEFILE | O_NOATIME, cache->cred);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		goto out;
 	}
 	/* __kernel_write(): the caller holds write access already (cachefiles_begin_change()). */
 	done = __kernel_write(file, buf, len, &pos);
-	ret = done == len ? vfs_fsync(file, 0) : done < 0 ? done : -EIO;
+	ret = done == len ? 0 : done < 0 ? done : -EIO;
+	if (ret == 0 && i_size_read(file_inode(file)) > len)
+		ret = cachefiles_file_truncate(file, len);
+	if (ret == 0)
+		ret = vfs_fsync(file, 0);
 	fput(file);
 	if (ret)
 		goto out;

@@ -281,6 +281,32 @@ struct file *cachefiles_file_tmpfile(struct cachefiles_object *object)
 }
 
 /**
+ * cachefiles_file_truncate - Set the size of a file of the cache
+ * @file: The file, open for writing
+ * @size: The new size
+ *
+ * vfs_truncate() would take write access to the mount again, nested inside
+ * cachefiles_begin_change(): a freeze starting between the two would deadlock.
+ *
+ * Context: process context, cachefiles_begin_change() done, no lock of the inode held.
+ * Return: 0 or -errno.
+ */
+int cachefiles_file_truncate(struct file *file, loff_t size)
+{
+	struct iattr attr = {
+		.ia_valid	= ATTR_SIZE | ATTR_MTIME | ATTR_CTIME,
+		.ia_size	= size,
+	};
+	struct inode *inode = file_inode(file);
+	int ret;
+
+	inode_lock(inode);
+	ret = notify_change(&init_user_ns, file->f_path.dentry, &attr, NULL);
+	inode_unlock(inode);
+	return ret;
+}
+
+/**
  * cachefiles_file_link - Give an unnamed backing file the object's name
  * @object: The object
  * @file: A file from cachefiles_file_tmpfile()
@@ -635,17 +661,14 @@ void cachefiles_scan(struct work_struct *work)
 	if (!READ_ONCE(cache->usage_known)) {
 		/*
 		 * The counters hold what was charged and uncharged since the bind; the walk saw each
-		 * file once, some before and some after those changes.  Adding both counts a change
-		 * the walk also saw twice (growth of a file met after it grew; files made during the
-		 * walk are not missed), so the error is bounded by the changes made during the walk
-		 * and, a cache mostly filling then, leans towards culling early, not overfilling.
+		 * file once, some before and some after those changes.  Adding both counts twice a
+		 * change the walk also saw (a file that grew before the walk met it) and takes away
+		 * a file deleted before the walk reached it, which the walk never counted: the error
+		 * is bounded by the changes made during the walk (files made during it are not
+		 * missed).  Readers clamp a negative sum (cachefiles_cache_usage()).
 		 */
 		atomic64_add(t.bytes, &cache->usage);
 		atomic64_add(t.objects, &cache->nr_objects);
-		if (atomic64_read(&cache->usage) < 0)
-			atomic64_set(&cache->usage, 0);
-		if (atomic64_read(&cache->nr_objects) < 0)
-			atomic64_set(&cache->nr_objects, 0);
 		WRITE_ONCE(cache->usage_known, true);
 	}
 	pr_info("%s: counted %llu objects, %llu bytes\n", cache->tag, t.objects, t.bytes);

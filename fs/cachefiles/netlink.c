@@ -342,7 +342,7 @@ static int cachefiles_nl_fill_cache(struct sk_buff *skb, struct cachefiles_cache
 			      FSCACHE_A_PAD) ||
 	    nla_put_u64_64bit(skb, FSCACHE_A_CACHE_IN_USE, cachefiles_nl_in_use(cache),
 			      FSCACHE_A_PAD) ||
-	    nla_put_u64_64bit(skb, FSCACHE_A_CACHE_OBJECTS, atomic64_read(&cache->nr_objects),
+	    nla_put_u64_64bit(skb, FSCACHE_A_CACHE_OBJECTS, cachefiles_cache_objects(cache),
 			      FSCACHE_A_PAD) ||
 	    nla_put_u64_64bit(skb, FSCACHE_A_CACHE_FS_SIZE, fs_size, FSCACHE_A_PAD) ||
 	    nla_put_u64_64bit(skb, FSCACHE_A_CACHE_FS_FREE, fs_free, FSCACHE_A_PAD) ||

@@ -106,6 +106,26 @@ again:
 	goto again;
 }
 
+/*
+ * Drop the file a lookup has just made and cannot keep (never charged, no metadata): bury it and
+ * forget its slot, or, if the backing filesystem takes no change now, leave it to be culled.
+ */
+static void cachefiles_object_discard_new(struct cachefiles_object *object, struct file *file)
+{
+	struct cachefiles_cache *cache = object->volume->cache;
+	const struct cred *saved;
+	bool changing, buried = false;
+
+	changing = cachefiles_begin_change(cache, &saved) == 0;
+	if (changing)
+		buried = cachefiles_bury(cache, object->volume->fanout[object->fanout],
+					 object->name, file_inode(file)) == 0;
+	cachefiles_cull_untrack(object, buried, changing);
+	if (changing)
+		cachefiles_end_change(cache, saved);
+	cachefiles_object_file_put(file);
+}
+
 /**
  * cachefiles_object_lookup - Find or create a cookie's object (->lookup_cookie)
  * @cookie: The cookie, inside a lookup access
@@ -169,9 +189,8 @@ relookup:
 	if (fresh) {
 		ret = cachefiles_map_init(&object->map, cookie->object_size, GFP_KERNEL);
 		if (ret < 0) {
-			/* A file we cannot describe must not survive: no metadata, so it is discarded. */
-			cachefiles_cull_untrack(object, false, false);
-			cachefiles_object_file_put(file);
+			/* A file we cannot describe must not survive. */
+			cachefiles_object_discard_new(object, file);
 			goto fail;
 		}
 		cachefiles_stat(cache, FSCACHE_A_STAT_CREATES, 1);
@@ -192,8 +211,12 @@ relookup:
 		list_add_tail(&object->cache_link, &cache->objects);
 	spin_unlock(&cache->lock);
 	if (gone) {
-		cachefiles_cull_untrack(object, false, false);
-		cachefiles_object_file_put(file);
+		if (fresh) {
+			cachefiles_object_discard_new(object, file);
+		} else {
+			cachefiles_cull_untrack(object, false, false);
+			cachefiles_object_file_put(file);
+		}
 		goto fail;
 	}
 	cachefiles_nl_changed();
@@ -311,6 +334,7 @@ bool cachefiles_object_invalidate(struct fscache_cookie *cookie)
 	struct cachefiles_map map, old_map;
 	struct file *file, *old;
 	const struct cred *saved;
+	bool kept;
 	int ret;
 
 	ret = cachefiles_map_init(&map, cookie->object_size, GFP_KERNEL);
@@ -339,16 +363,31 @@ bool cachefiles_object_invalidate(struct fscache_cookie *cookie)
 	object->disk_state = 0;
 
 	ret = cachefiles_file_link(object, file);
+	kept = false;
 	if (ret < 0) {
-		/* If the old file kept the name, make sure a later lookup discards it. */
+		/*
+		 * The new file has no name and goes when it is closed: drop the object then.  If
+		 * the old file kept the name, it stays counted, without metadata, so that the next
+		 * lookup of the name discards it and takes it out of the usage.
+		 */
 		cachefiles_warn(cache, "cannot link the new content of %s: %d", object->name, ret);
-		vfs_removexattr(&init_user_ns, old->f_path.dentry, CACHEFILES_XATTR_META);
+		set_bit(CACHEFILES_OBJECT_CULL, &object->flags);
+		kept = READ_ONCE(old->f_path.dentry->d_parent) ==
+		       READ_ONCE(object->volume->fanout[object->fanout]);
+		if (kept)
+			vfs_removexattr(&init_user_ns, old->f_path.dentry, CACHEFILES_XATTR_META);
 	}
 	if (test_and_clear_bit(CACHEFILES_OBJECT_SIDECAR, &object->flags))
 		cachefiles_meta_remove_sidecar(object);
 
 	/* The old file's blocks leave the cache with it. */
-	cachefiles_cache_uncharge(object);
+	if (kept) {
+		spin_lock_irq(&object->lock);
+		object->charged = 0;
+		spin_unlock_irq(&object->lock);
+	} else {
+		cachefiles_cache_uncharge(object);
+	}
 	cachefiles_cache_charge(object);
 	mutex_unlock(&object->meta_mutex);
 	cachefiles_end_change(cache, saved);
@@ -407,25 +446,6 @@ int cachefiles_object_set_size(struct cachefiles_object *object, loff_t new_size
 	return ret;
 }
 
-/*
- * Cut the backing file at @new_size.  vfs_truncate() would take write access to the mount again,
- * nested inside cachefiles_begin_change(): a freeze starting between the two would deadlock.
- */
-static int cachefiles_object_truncate(struct file *file, loff_t new_size)
-{
-	struct iattr attr = {
-		.ia_valid	= ATTR_SIZE | ATTR_MTIME | ATTR_CTIME,
-		.ia_size	= new_size,
-	};
-	struct inode *inode = file_inode(file);
-	int ret;
-
-	inode_lock(inode);
-	ret = notify_change(&init_user_ns, file->f_path.dentry, &attr, NULL);
-	inode_unlock(inode);
-	return ret;
-}
-
 /**
  * cachefiles_object_resize - Change an object's size (->resize_cookie)
  * @cres: The operation (begun with FSCACHE_WANT_PARAMS)
@@ -453,7 +473,7 @@ void cachefiles_object_resize(struct netfs_cache_resources *cres, loff_t new_siz
 	mutex_lock(&object->meta_mutex);
 	ret = cachefiles_object_set_size(object, new_size);
 	if (ret == 0 && i_size_read(file_inode(file)) > new_size)
-		ret = cachefiles_object_truncate(file, new_size);
+		ret = cachefiles_file_truncate(file, new_size);
 	cachefiles_cache_charge(object);
 	mutex_unlock(&object->meta_mutex);
 	cachefiles_end_change(cache, saved);

@@ -41,9 +41,9 @@ static int cachefiles_proc_show(struct seq_file *m, void *v)
 
 	mutex_lock(&cachefiles_caches_mutex);
 	list_for_each_entry(cache, &cachefiles_caches, link) {
-		seq_printf(m, "%s %s usage=%llu capacity=%llu objects=%lld dir=%s\n ", cache->tag,
+		seq_printf(m, "%s %s usage=%llu capacity=%llu objects=%llu dir=%s\n ", cache->tag,
 			   cachefiles_state_names[cache->state], cachefiles_cache_usage(cache),
-			   cache->capacity, atomic64_read(&cache->nr_objects), cache->dirname);
+			   cache->capacity, cachefiles_cache_objects(cache), cache->dirname);
 		for (i = 0; i < CACHEFILES_NR_STATS; i++)
 			if (cachefiles_stat_names[i])
 				seq_printf(m, " %s=%lld", cachefiles_stat_names[i],

@@ -120,5 +120,6 @@ bench_figure hot-hit-ratio "$(bench_ratio "$hits" "$rereads")" x
 bench_figure fill-read "$(awk -v b="$fill_bytes" -v s="$fill_secs" 'BEGIN { if (s > 0) printf "%.1f", b / s / 1e6 }')" MB/s
 bench_figure over-limit "$(awk -v w="$worst" -v b="$base" -v c="$CAP_MIB" 'BEGIN { o = (w - b) / 1048576 - c; printf "%.1f", (o > 0 ? o : 0) }')" MiB
 bench_figure cull-cpu "$((cpu1 - cpu0))" ms
+[ "$FSC_BACKEND" = ours ] && echo "# note: counters: $(awk -v tag="$FSC_CACHE_TAG" '/^[^ ]/ { cur = $1 } cur == tag && /culls=/' /proc/fs/cachefiles)"
 echo "# note: $hits of $rereads hot re-reads wholly from the cache; disk used at worst $(((worst - base) >> 20)) MiB over the bind's"
 fsc_umount_share

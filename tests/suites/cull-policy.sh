@@ -17,7 +17,9 @@
 # there at the end, and a cull to 0 leaves it); every file reads right; an unbind and a rebind keep the
 # policy (the same tracked count) without a walk of the tree (rescans=0) and usage is the same;
 # lowering the capacity live then culls down to it from the reloaded policy; after an unclean stop
-# (no clean usage record, no log) the bind walks the tree once and the walk tracks every object.
+# (no clean usage record, no log) the bind walks the tree once, the walk tracks every object and counts
+# the usage the files hold; after another unclean stop into a capacity below the data, the thread culls
+# down to the low watermark once the walk has counted.
 # Our backend only.
 # vm-timeout: 1800
 
@@ -28,7 +30,7 @@ PASSES=${FSC_ARG_PASSES:-6}
 CAP=$((CAP_MIB << 20))
 FILE=$((MIB << 20))
 SLACK=$((FILE + (1 << 20)))	# one file's write in flight, and per-object overhead
-tap_plan 13
+tap_plan 15
 
 ctl() { "$FSC_FSCACHECTL" "$@"; }
 stat_of() { cf_stat "$1"; }
@@ -38,12 +40,12 @@ show_num() { ctl -j cache show tag "$FSC_CACHE_TAG" 2>/dev/null | sed -n "s/.*\"
 . "$FSC_REPO/tests/suites/cf-lib.sh"
 
 if [ "$FSC_BACKEND" != ours ]; then
-	tap_skip_rest 13 "culling by capacity is our backend's"
+	tap_skip_rest 15 "culling by capacity is our backend's"
 	exit 0
 fi
 FSC_BIND_ARGS="capacity $CAP"
-fsc_bind_cache || { tap_ok 1 "bind: $FSC_BIND_REASON"; tap_skip_rest 12 "no cache"; exit 0; }
-fsc_mount_share || { tap_ok 1 "mount"; tap_skip_rest 12 "no mount"; exit 0; }
+fsc_bind_cache || { tap_ok 1 "bind: $FSC_BIND_REASON"; tap_skip_rest 14 "no cache"; exit 0; }
+fsc_mount_share || { tap_ok 1 "mount"; tap_skip_rest 14 "no mount"; exit 0; }
 tap_ok 0 "bind a cache of $CAP_MIB MiB and mount the share"
 
 mapfile -t cold < <(cd "$FSC_SHARE/cold" && ls)
@@ -168,5 +170,27 @@ rebuilt() { fsc_gt "$(stat_of objects)" 0 && [ "$(stat_of tracked)" = "$(stat_of
 tap_ok "[ '$(stat_of rescans)' = 1 ] && fsc_wait_for 60 rebuilt && [ '$(stat_of tracked)' = '$objects' ]" \
 	"a bind after an unclean stop walks the tree once and rebuilds the policy ($objects objects)"
 tap_diag "rescans=$(stat_of rescans) tracked=$(stat_of tracked) objects=$(stat_of objects)"
+# Nothing changed during that walk (no share mounted), so the usage it counted is exactly the files':
+# their blocks, plus a fixed charge per object file (not per map side file).
+on_disk=$(find "$FSC_CACHE_DIR" -mindepth 3 -maxdepth 3 -path "$FSC_CACHE_DIR/V*/@*/*" -type f \
+	-printf '%b %f\n' | awk '{ b += $1 * 512; if ($2 !~ /\.map$/) b += 4096 } END { printf "%d", b }')
+tap_is "$(stat_of usage)" "$on_disk" "after an unclean stop, the walk counts the usage the files hold"
+
+# After an unclean stop with the capacity now below the data, nothing is culled on a guess: the walk
+# counts first, then the thread culls down to the low watermark.
+fsc_unbind_cache
+python3 -c 'import os, sys; os.removexattr(sys.argv[1], "trusted.fscache.usage")' "$FSC_CACHE_DIR"
+small=$((on_disk / 2))
+FSC_BIND_ARGS="capacity $small"
+fsc_bind_cache
+low=$((small / 100 * 90))
+culled_down() { [ "$(stat_of rescans)" = 1 ] && fsc_gt "$(stat_of culls)" 0 && [ "$(stat_of usage)" -le "$low" ]; }
+left=$(find "$FSC_CACHE_DIR" -mindepth 3 -maxdepth 3 -path "$FSC_CACHE_DIR/V*/@*/X*" -type f | grep -vc '\.map$')
+tap_ok "fsc_wait_for 60 culled_down && fsc_gt '$(stat_of usage)' 0" \
+	"after an unclean stop into a smaller capacity ($small bytes), the walk counts and the culler then culls to the low watermark (usage $(stat_of usage), culls $(stat_of culls))"
+tap_diag "objects on disk: $objects before, $left after the bind"
+FSC_BIND_ARGS="capacity $CAP"
+fsc_unbind_cache
+fsc_bind_cache
 fsc_mount_share
 tap_is "$(fsc_sum "$FSC_SHARE/hot1")" "$(fsc_sum "$FSC_RAW/hot1")" "a hot file reads right after all that"

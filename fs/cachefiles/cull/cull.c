@@ -121,8 +121,9 @@ static void cachefiles_cull_keep(struct cachefiles_cache *cache, u32 slot, const
 	u64 fp = cachefiles_cull_fingerprint(volume, key, key_len);
 
 	mutex_lock(&c->lock);
-	if (!cachefiles_cull_policy_tracked(&c->policy, slot))
-		cachefiles_cull_policy_insert(&c->policy, slot, fp, bytes);
+	if (!cachefiles_cull_policy_tracked(&c->policy, slot) &&
+	    cachefiles_cull_policy_insert(&c->policy, slot, fp, bytes) == 0 && c->seen)
+		__set_bit(slot, c->seen);	/* a walk running must not forget it */
 	mutex_unlock(&c->lock);
 }
 
@@ -242,7 +243,7 @@ int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 	struct cachefiles_cull_pass *cp;
 	const struct cred *saved;
 	unsigned int i, nr;
-	u64 cpu0;
+	u64 cpu0, batch;
 	s64 freed;
 	int ret;
 
@@ -269,10 +270,13 @@ int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 			ret = -EBUSY;	/* everything left is pinned */
 			break;
 		}
+		batch = 0;
 		for (i = 0; i < nr; i++) {
 			u32 slot = c->victims[i];
 
 			freed = cachefiles_cull_victim(cache, cp, slot);
+			if (freed > 0)
+				batch += freed;
 			trace_cachefiles_iter_cull(cache->tag, freed >= 0 ?
 						   cachefiles_trace_cull_victim :
 						   cachefiles_trace_cull_victim_gone,
@@ -280,6 +284,11 @@ int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 						   freed >= 0 ? 0 : freed);
 		}
 		cachefiles_cull_victims_done(cache);
+		/* Victims that stay (cachefiles_cull_keep()) come back: stop if none went. */
+		if (!batch) {
+			ret = -EBUSY;
+			break;
+		}
 		cond_resched();
 	}
 	cachefiles_stat(cache, FSCACHE_A_STAT_CULL_CPU_NS,

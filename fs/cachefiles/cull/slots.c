@@ -256,6 +256,9 @@ void cachefiles_cull_untrack(struct cachefiles_object *object, bool deleted, boo
 		ret = cachefiles_cull_policy_resize(p, slot, object->charged);
 		if (cachefiles_cull_policy_unpin(p, slot) == 0 && ret == 0 && log)
 			cachefiles_cull_log_append(cache, slot);
+		/* A walk running may have passed its file while it was claimed. */
+		if (c->seen && cachefiles_cull_policy_tracked(p, slot))
+			__set_bit(slot, c->seen);
 	}
 	mutex_unlock(&c->lock);
 	trace_cachefiles_iter_cull(cache->tag, deleted ? cachefiles_trace_cull_remove :
