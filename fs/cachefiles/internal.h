@@ -132,6 +132,9 @@ enum cachefiles_cache_state {
 /* I/O on an object after this long without any counts as another access for the culling policy. */
 #define CACHEFILES_REUSE_PAUSE		HZ
 
+/* Policy log records held in memory before they are appended (4 KiB). */
+#define CACHEFILES_CULL_PENDING		256
+
 /* Victims one culling batch takes from the policy before deleting them. */
 #define CACHEFILES_CULL_VICTIM_BATCH	16
 
@@ -155,6 +158,8 @@ struct cachefiles_culler {
 	struct file			*slots;		/* cull-slots.map */
 	loff_t				log_end;	/* where the next record goes */
 	u32				log_tail;	/* records appended since compaction */
+	unsigned int			nr_pending;	/* records in @pending */
+	struct cachefiles_cull_record	pending[CACHEFILES_CULL_PENDING];	/* not yet appended */
 	bool				compacting;	/* a new log is being written */
 	u32				rescans;	/* walks of the tree since bind (set at bind) */
 	bool				complete;	/* the policy knows every object on disk */
@@ -348,6 +353,7 @@ int cachefiles_cull_start(struct cachefiles_cache *cache);
 void cachefiles_cull_stop(struct cachefiles_cache *cache);
 void cachefiles_cull_check(struct cachefiles_cache *cache);
 void cachefiles_cull_recheck(struct cachefiles_cache *cache);
+void cachefiles_cull_state_flush(struct cachefiles_cache *cache);
 bool cachefiles_cull_wait_for_space(struct cachefiles_cache *cache, u64 bytes);
 int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target);
 int cachefiles_cull_object(struct cachefiles_cache *cache, const char *volume_dir, const char *name);

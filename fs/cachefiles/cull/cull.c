@@ -403,9 +403,12 @@ static int cachefiles_cull_thread(void *data)
 			/* Under the high watermark, but a writer waits: make its room. */
 			cachefiles_cull_to(cache, min(low, capacity - room));
 		}
-		if (cachefiles_cull_state_want_compact(cache) &&
+		if ((READ_ONCE(c->nr_pending) || cachefiles_cull_state_want_compact(cache)) &&
 		    cachefiles_begin_change(cache, &saved) == 0) {
-			cachefiles_cull_state_compact(cache);
+			if (cachefiles_cull_state_want_compact(cache))
+				cachefiles_cull_state_compact(cache);
+			else
+				cachefiles_cull_state_flush(cache);
 			cachefiles_end_change(cache, saved);
 		}
 		cond_resched();

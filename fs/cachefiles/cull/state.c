@@ -22,24 +22,64 @@
 /* Compact the log when its tail has this many records and more than twice the tracked objects. */
 #define CACHEFILES_CULL_COMPACT_MIN	65536
 
-static void cachefiles_cull_log_write(struct cachefiles_cache *cache,
-				      const struct cachefiles_cull_record *rec)
+/*
+ * Append the records held in memory to the log.  Context: culler->lock held, cache credentials and
+ * write access.
+ */
+static void cachefiles_cull_log_flush(struct cachefiles_cache *cache)
 {
 	struct cachefiles_culler *c = &cache->cull;
+	size_t len = c->nr_pending * sizeof(*c->pending);
 	loff_t pos = c->log_end;
 	ssize_t ret;
 
 	lockdep_assert_held(&c->lock);
+	if (!c->nr_pending)
+		return;
+	c->nr_pending = 0;
 	if (!c->log)
 		return;
-	ret = __kernel_write(c->log, rec, sizeof(*rec), &pos);
-	if (ret == sizeof(*rec)) {
+	ret = __kernel_write(c->log, c->pending, len, &pos);
+	if (ret == len)
 		c->log_end = pos;
-		c->log_tail++;
-	} else {
+	else
 		trace_cachefiles_iter_cull(cache->tag, cachefiles_trace_cull_log_error,
-					   le32_to_cpu(rec->slot), 0, ret < 0 ? ret : -EIO);
-	}
+					   le32_to_cpu(c->pending[0].slot), 0, ret < 0 ? ret : -EIO);
+}
+
+/*
+ * Records are gathered in memory and appended CACHEFILES_CULL_PENDING at a time, or when the thread
+ * next looks (cachefiles_cull_state_flush()), before a compaction and at unbind: one write of the
+ * log per lookup would cost a journal update each (its size changes).  A crash loses the records
+ * held, as it loses any unsynced tail; the walk that follows an unclean stop reconciles.
+ */
+static void cachefiles_cull_log_write(struct cachefiles_cache *cache,
+				      const struct cachefiles_cull_record *rec)
+{
+	struct cachefiles_culler *c = &cache->cull;
+
+	lockdep_assert_held(&c->lock);
+	if (!c->log)
+		return;
+	c->pending[c->nr_pending++] = *rec;
+	c->log_tail++;
+	if (c->nr_pending == CACHEFILES_CULL_PENDING)
+		cachefiles_cull_log_flush(cache);
+}
+
+/**
+ * cachefiles_cull_state_flush - Append the policy records held in memory to the log
+ * @cache: The cache
+ *
+ * Context: process context, cache credentials and write access.
+ */
+void cachefiles_cull_state_flush(struct cachefiles_cache *cache)
+{
+	struct cachefiles_culler *c = &cache->cull;
+
+	mutex_lock(&c->lock);
+	cachefiles_cull_log_flush(cache);
+	mutex_unlock(&c->lock);
 }
 
 /**
@@ -517,6 +557,7 @@ int cachefiles_cull_state_compact(struct cachefiles_cache *cache)
 		mutex_unlock(&c->lock);
 		return -EBUSY;
 	}
+	cachefiles_cull_log_flush(cache);
 	recs = kvmalloc_array(max_t(u32, p->nr_tracked, 1), sizeof(*recs), GFP_KERNEL);
 	nr = recs ? cachefiles_cull_policy_save(p, recs, p->nr_tracked) : -ENOMEM;
 	flags = c->complete && !c->seen ? CACHEFILES_CULL_LOG_COMPLETE : 0;
@@ -537,10 +578,11 @@ int cachefiles_cull_state_compact(struct cachefiles_cache *cache)
 		ret = PTR_ERR(file);
 	} else {
 		/* A walk that started meanwhile makes the log incomplete again. */
-		if (c->seen && (flags & CACHEFILES_CULL_LOG_COMPLETE))
-			ret = -EAGAIN;
-		else
+		ret = -EAGAIN;
+		if (!c->seen || !(flags & CACHEFILES_CULL_LOG_COMPLETE)) {
+			cachefiles_cull_log_flush(cache);
 			ret = tail = cachefiles_cull_log_copy_tail(cache, from, file, &end);
+		}
 		if (ret >= 0)
 			ret = cachefiles_cull_log_install(cache, file, end, tail);
 		else
@@ -579,6 +621,8 @@ void cachefiles_cull_state_save(struct cachefiles_cache *cache)
 	if (!cache->cull.log || cachefiles_begin_change(cache, &saved) < 0)
 		return;
 	ret = cachefiles_cull_state_compact(cache);
+	if (ret < 0)
+		cachefiles_cull_state_flush(cache);	/* the old log, with all its tail */
 	cachefiles_end_change(cache, saved);
 	if (ret < 0)
 		cachefiles_warn(cache, "cannot save the culling state: %d", ret);
