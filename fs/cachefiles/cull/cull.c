@@ -23,6 +23,8 @@
 
 /* How long the thread sleeps between looks at a cache it was not woken for. */
 #define CACHEFILES_CULL_IDLE_PERIOD	(10 * HZ)
+/* Idle objects a pass asks fscache to withdraw early, at most. */
+#define CACHEFILES_CULL_RELEASE_BATCH	64
 /* How long a write into a full cache waits for the culler before it is skipped. */
 #define CACHEFILES_CULL_SPACE_WAIT	(HZ / 10)
 
@@ -187,6 +189,45 @@ static void cachefiles_cull_victims_done(struct cachefiles_cache *cache)
 	wake_up_all(&c->space_wait);
 }
 
+/*
+ * An object stays pinned from its lookup until fscache withdraws it, which fscache does only some
+ * seconds after the netfs last used the cookie (its LRU).  A stream faster than the capacity per LRU
+ * period pins most of the cache: the policy could then only evict the few objects left unpinned,
+ * whatever their worth (a hot file released a moment ago), and at worst nothing, skipping every
+ * write.  So a pass first asks fscache to withdraw, early, objects that nobody uses (the cookie's
+ * n_active is 0) and that saw no I/O for @idle jiffies, the longest looked up first, up to @want
+ * bytes and a batch: withdrawn, they are unpinned with the accesses they had, the policy places
+ * them, and a later use looks them up again.  Objects in use are never touched.  Return: how many
+ * were asked.
+ */
+static unsigned int cachefiles_cull_release_idle(struct cachefiles_cache *cache, u64 want,
+						 unsigned long idle)
+{
+	struct fscache_cookie *cookies[CACHEFILES_CULL_RELEASE_BATCH];
+	struct cachefiles_object *object;
+	unsigned long now = jiffies;
+	unsigned int i, n = 0;
+	u64 bytes = 0;
+
+	spin_lock(&cache->lock);
+	list_for_each_entry(object, &cache->objects, cache_link) {
+		if (n == ARRAY_SIZE(cookies) || bytes >= want)
+			break;
+		if (atomic_read(&object->cookie->n_active) > 0 ||
+		    time_before(now, READ_ONCE(object->last_io) + idle) ||
+		    test_and_set_bit(CACHEFILES_OBJECT_WITHDRAW_ASKED, &object->flags))
+			continue;
+		cookies[n++] = fscache_get_cookie(object->cookie, fscache_cookie_get_attach_object);
+		bytes += object->charged;
+	}
+	spin_unlock(&cache->lock);
+	for (i = 0; i < n; i++) {
+		fscache_withdraw_cookie(cookies[i]);
+		fscache_put_cookie(cookies[i], fscache_cookie_put_object);
+	}
+	return n;
+}
+
 /* Take up to a batch of victims, enough to bring usage to @target.  Return: how many. */
 static unsigned int cachefiles_cull_pick(struct cachefiles_cache *cache, u64 target)
 {
@@ -260,6 +301,7 @@ int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 	mutex_lock(&c->run_mutex);
 	cpu0 = cachefiles_cull_runtime();
 	cachefiles_nl_notify(cache, FSCACHE_EVENT_CULL_STARTED, 0);
+	cachefiles_cull_release_idle(cache, U64_MAX, CACHEFILES_REUSE_PAUSE);
 	while (cachefiles_cache_usage(cache) > target) {
 		if (cachefiles_cull_interrupted(cache)) {
 			ret = -EINTR;
@@ -267,7 +309,9 @@ int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 		}
 		nr = cachefiles_cull_pick(cache, target);
 		if (!nr) {
-			ret = -EBUSY;	/* everything left is pinned */
+			/* Everything left is pinned; their release wakes the thread again. */
+			cachefiles_cull_release_idle(cache, cachefiles_cache_usage(cache) - target, 0);
+			ret = -EBUSY;
 			break;
 		}
 		batch = 0;
