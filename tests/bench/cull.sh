@@ -2,9 +2,11 @@
 # shellcheck shell=bash
 #
 # cull: a cache held to a capacity of 256 MiB while 2 GiB stream through it, with a hot set read again
-# between the streams.  Ours is bound with "capacity 256M" and culls in the kernel; stock is Debian's
-# cachefiles with cachefilesd and its default thresholds (cull when less than 7 % of the disk is free),
-# on a cache disk of 288 MiB, whose free-space thresholds then emulate the same limit.  Host side:
+# between the streams.  Ours is bound with "capacity 256M" and culls in the kernel, on a disk of 1 GiB
+# so that the capacity, not the disk, is the limit (on the 288 MiB disk ext4 leaves 255 MiB free:
+# writes ran out of disk before usage reached the high watermark, and nothing was ever culled); stock
+# is Debian's cachefiles with cachefilesd and its default thresholds (cull when less than 7 % of the
+# disk is free), on a cache disk of 288 MiB, whose free-space thresholds then emulate the same limit.  Host side:
 # cull.prepare.sh (HOT=N 8 MiB hot files, COLD_MIB=N of 16 MiB cold files).
 #
 #   the hot set is read once (cold), then ROUNDS times: 1/ROUNDS of the cold files are read (a scan
@@ -20,6 +22,7 @@
 #                     system time
 # vm-timeout: 1800
 # vm-disk: 288M
+# vm-disk-ours: 1G
 
 # shellcheck source=tests/bench/bench-lib.sh
 . "$FSC_REPO/tests/bench/bench-lib.sh"

@@ -351,6 +351,7 @@ vm_prepare() {
 		fi
 		argenv+=("FSC_ARG_$a")
 	done
+	[ -n "$disk" ] || disk=$(vm_script_header "$script" "disk-$VM_MODE")
 	[ -n "$disk" ] || disk=$(vm_script_header "$script" disk)
 	[ -n "$disk" ] || disk=$VM_DISK_SIZE_DEFAULT
 	mkdir -p "$run/share"
