@@ -227,7 +227,7 @@ struct cachefiles_object {
 	struct cachefiles_volume	*volume;
 	unsigned int			debug_id;
 	u8				fanout;
-	char				name[CACHEFILES_NAME_MAX + 2];
+	char				*name;		/* the backing file's; kmalloc'd */
 	u32				slot;		/* the culler's, or CACHEFILES_CULL_NIL */
 
 	spinlock_t			lock;
@@ -254,6 +254,7 @@ struct cachefiles_object {
 extern struct mutex cachefiles_caches_mutex;
 extern struct list_head cachefiles_caches;
 extern struct workqueue_struct *cachefiles_wq;
+extern struct kmem_cache *cachefiles_object_jar;
 extern const struct fscache_cache_ops cachefiles_cache_ops;
 extern const struct netfs_cache_ops cachefiles_netfs_ops;
 

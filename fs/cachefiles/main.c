@@ -9,6 +9,7 @@
 #undef CREATE_TRACE_POINTS
 
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 MODULE_DESCRIPTION("Cache files on a local filesystem (fscache-iter)");
@@ -16,6 +17,8 @@ MODULE_LICENSE("GPL");
 MODULE_ALIAS_GENL_FAMILY(FSCACHE_GENL_NAME);
 
 struct workqueue_struct *cachefiles_wq;
+/* Cache objects, at their size (a kmalloc size class would round them up to 512 bytes). */
+struct kmem_cache *cachefiles_object_jar;
 
 const struct fscache_cache_ops cachefiles_cache_ops = {
 	.name			= "cachefiles",
@@ -33,9 +36,14 @@ static int __init cachefiles_init(void)
 {
 	int ret;
 
-	cachefiles_wq = alloc_workqueue("cachefiles", WQ_UNBOUND | WQ_FREEZABLE, 0);
-	if (!cachefiles_wq)
+	cachefiles_object_jar = KMEM_CACHE(cachefiles_object, 0);
+	if (!cachefiles_object_jar)
 		return -ENOMEM;
+	cachefiles_wq = alloc_workqueue("cachefiles", WQ_UNBOUND | WQ_FREEZABLE, 0);
+	if (!cachefiles_wq) {
+		ret = -ENOMEM;
+		goto err_jar;
+	}
 	ret = cachefiles_proc_init();
 	if (ret < 0)
 		goto err_wq;
@@ -48,6 +56,8 @@ err_proc:
 	cachefiles_proc_exit();
 err_wq:
 	destroy_workqueue(cachefiles_wq);
+err_jar:
+	kmem_cache_destroy(cachefiles_object_jar);
 	return ret;
 }
 module_init(cachefiles_init);
@@ -59,5 +69,6 @@ static void __exit cachefiles_exit(void)
 	cachefiles_io_drain();
 	cachefiles_proc_exit();
 	destroy_workqueue(cachefiles_wq);
+	kmem_cache_destroy(cachefiles_object_jar);
 }
 module_exit(cachefiles_exit);

@@ -113,13 +113,16 @@ int cachefiles_object_name(struct cachefiles_object *object)
 	struct fscache_cookie *cookie = object->cookie;
 	const u8 *key = fscache_get_key(cookie);
 	unsigned int len = cookie->key_len;
+	char name[CACHEFILES_NAME_MAX + 2];
 
 	object->fanout = cookie->key_hash & (CACHEFILES_FANOUT - 1);
-	if (cachefiles_key_name(key, len, object->name, sizeof(object->name)) < 0) {
-		snprintf(object->name, sizeof(object->name), "%c%08x%08x%02x",
+	if (cachefiles_key_name(key, len, name, sizeof(name)) < 0) {
+		snprintf(name, sizeof(name), "%c%08x%08x%02x",
 			 CACHEFILES_OBJ_HASHED, cookie->key_hash, jhash(key, len, len), len);
 	}
-	return 0;
+	/* Most names are short (9p's: 17 bytes): kept at their length, not the longest's. */
+	object->name = kstrdup(name, GFP_KERNEL);
+	return object->name ? 0 : -ENOMEM;
 }
 
 static struct dentry *cachefiles_fanout_get(struct cachefiles_object *object)

@@ -44,7 +44,7 @@ static struct cachefiles_object *cachefiles_object_alloc(struct fscache_cookie *
 {
 	struct cachefiles_object *object;
 
-	object = kzalloc(sizeof(*object), GFP_KERNEL);
+	object = kmem_cache_zalloc(cachefiles_object_jar, GFP_KERNEL);
 	if (!object)
 		return NULL;
 	object->cookie = cookie;
@@ -55,14 +55,18 @@ static struct cachefiles_object *cachefiles_object_alloc(struct fscache_cookie *
 	INIT_LIST_HEAD(&object->cache_link);
 	INIT_DELAYED_WORK(&object->checkpoint_work, cachefiles_object_checkpoint);
 	object->slot = CACHEFILES_CULL_NIL;
-	cachefiles_object_name(object);
+	if (cachefiles_object_name(object) < 0) {
+		kmem_cache_free(cachefiles_object_jar, object);
+		return NULL;
+	}
 	return object;
 }
 
 static void cachefiles_object_free(struct cachefiles_object *object)
 {
 	cachefiles_map_free(&object->map);
-	kfree(object);
+	kfree(object->name);
+	kmem_cache_free(cachefiles_object_jar, object);
 }
 
 /* Open the backing file; keep its content if its metadata matches the cookie, else start afresh. */
