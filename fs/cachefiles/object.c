@@ -271,7 +271,12 @@ void cachefiles_object_withdraw(struct fscache_cookie *cookie)
 	cache = object->volume->cache;
 	cancel_delayed_work_sync(&object->checkpoint_work);
 
+	/*
+	 * An invalidation still pending means the cookie's coherency data is already the new one:
+	 * committing it over the old content would serve stale data, so the object goes.
+	 */
 	delete = test_bit(FSCACHE_COOKIE_RETIRED, &cookie->flags) ||
+		 test_bit(FSCACHE_COOKIE_DO_INVALIDATE, &cookie->flags) ||
 		 test_bit(CACHEFILES_OBJECT_CULL, &object->flags);
 	changing = cachefiles_begin_change(cache, &saved) == 0;
 	mutex_lock(&object->meta_mutex);

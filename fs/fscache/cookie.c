@@ -471,8 +471,21 @@ void fscache_cookie_do_procedures(struct fscache_cookie *cookie)
 		} else if (test_and_clear_bit(FSCACHE_COOKIE_DO_WITHDRAW, &cookie->flags)) {
 			trace_fscache_cookie(cookie->debug_id, refcount_read(&cookie->ref),
 					     fscache_cookie_see_withdraw);
-			fscache_cookie_detach(cookie, FSCACHE_COOKIE_STATE_WITHDRAWING,
-					      FSCACHE_COOKIE_STATE_QUIESCENT);
+			/* An invalidation not yet served: the content is out of date, delete it. */
+			if (test_and_clear_bit(FSCACHE_COOKIE_DO_INVALIDATE, &cookie->flags))
+				fscache_cookie_discard_stale(cookie);
+			else
+				fscache_cookie_detach(cookie, FSCACHE_COOKIE_STATE_WITHDRAWING,
+						      FSCACHE_COOKIE_STATE_QUIESCENT);
+			/*
+			 * A backend's early release (culling) of a cookie used again meanwhile: look it
+			 * up again, as after an LRU discard (a withdrawn cache is not looked up in).
+			 */
+			spin_lock(&cookie->lock);
+			if (atomic_read(&cookie->n_active) > 0 &&
+			    !test_bit(FSCACHE_COOKIE_RELINQUISHED, &cookie->flags))
+				fscache_cookie_want_lookup(cookie);
+			spin_unlock(&cookie->lock);
 		} else if (test_and_clear_bit(FSCACHE_COOKIE_DO_LRU_DISCARD, &cookie->flags)) {
 			if (atomic_read(&cookie->n_active) > 0 ||
 			    test_bit(FSCACHE_COOKIE_RELINQUISHED, &cookie->flags))
