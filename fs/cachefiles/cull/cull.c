@@ -167,26 +167,29 @@ static s64 cachefiles_cull_victim(struct cachefiles_cache *cache, struct cachefi
 
 /*
  * The victims of a batch are dealt with: their slots may be used again, except those the policy
- * tracks again (cachefiles_cull_keep()).
+ * tracks again (cachefiles_cull_keep()).  Return: how many it tracks again.
  */
-static void cachefiles_cull_victims_done(struct cachefiles_cache *cache)
+static unsigned int cachefiles_cull_victims_done(struct cachefiles_cache *cache)
 {
 	struct cachefiles_culler *c = &cache->cull;
-	unsigned int i;
+	unsigned int i, kept = 0;
 	u32 slot;
 
 	mutex_lock(&c->lock);
 	for (i = 0; i < c->nr_victims; i++) {
 		slot = c->victims[i];
-		if (cachefiles_cull_policy_tracked(&c->policy, slot))
+		if (cachefiles_cull_policy_tracked(&c->policy, slot)) {
 			cachefiles_cull_log_append(cache, slot);
-		else
+			kept++;
+		} else {
 			cachefiles_cull_log_tombstone_append(cache, slot);
+		}
 	}
 	WRITE_ONCE(c->nr_victims, 0);
 	WRITE_ONCE(c->victims_gen, c->victims_gen + 1);
 	mutex_unlock(&c->lock);
 	wake_up_all(&c->space_wait);
+	return kept;
 }
 
 /*
@@ -284,7 +287,7 @@ int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 	struct cachefiles_cull_pass *cp;
 	const struct cred *saved;
 	unsigned int i, nr;
-	u64 cpu0, batch;
+	u64 cpu0;
 	s64 freed;
 	int ret;
 
@@ -314,22 +317,21 @@ int cachefiles_cull_to(struct cachefiles_cache *cache, u64 target)
 			ret = -EBUSY;
 			break;
 		}
-		batch = 0;
 		for (i = 0; i < nr; i++) {
 			u32 slot = c->victims[i];
 
 			freed = cachefiles_cull_victim(cache, cp, slot);
-			if (freed > 0)
-				batch += freed;
 			trace_cachefiles_iter_cull(cache->tag, freed >= 0 ?
 						   cachefiles_trace_cull_victim :
 						   cachefiles_trace_cull_victim_gone,
 						   slot, freed >= 0 ? freed : 0,
 						   freed >= 0 ? 0 : freed);
 		}
-		cachefiles_cull_victims_done(cache);
-		/* Victims that stay (cachefiles_cull_keep()) come back: stop if none went. */
-		if (!batch) {
+		/*
+		 * Victims that stay (cachefiles_cull_keep()) come back: stop if all did.  One whose
+		 * file was gone already is progress: the policy forgot it.
+		 */
+		if (cachefiles_cull_victims_done(cache) == nr) {
 			ret = -EBUSY;
 			break;
 		}
