@@ -216,7 +216,12 @@ static unsigned int cachefiles_cull_release_idle(struct cachefiles_cache *cache,
 	list_for_each_entry(object, &cache->objects, cache_link) {
 		if (n == ARRAY_SIZE(cookies) || bytes >= want)
 			break;
-		if (atomic_read(&object->cookie->n_active) > 0 ||
+		/*
+		 * Only an active cookie: a request landing on one already being discarded or looked
+		 * up would stay pending (Debian's core keeps it) and withdraw its next object.
+		 */
+		if (fscache_cookie_state(object->cookie) != FSCACHE_COOKIE_STATE_ACTIVE ||
+		    atomic_read(&object->cookie->n_active) > 0 ||
 		    time_before(now, READ_ONCE(object->last_io) + idle) ||
 		    test_and_set_bit(CACHEFILES_OBJECT_WITHDRAW_ASKED, &object->flags))
 			continue;
