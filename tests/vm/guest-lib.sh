@@ -159,6 +159,9 @@ fsc_bind_cache() {
 # it under a supervisor that restarts it, at most FSC_DAEMON_RESTARTS times, when a signal other than
 # ours kills it, and says so on the console.  A plain exit (bad configuration...) is reported as before.
 FSC_DAEMON_RESTARTS=3
+FSC_DAEMON_RESTART_LOG=/run/fsc-cachefilesd-restarts
+# fsc_daemon_restarts: how many times the supervisor restarted cachefilesd in this boot.
+fsc_daemon_restarts() { wc -l <"$FSC_DAEMON_RESTART_LOG" 2>/dev/null || echo 0; }
 _fsc_cachefilesd_supervise() {
 	local conf=$1 rc restarts=0 child
 	trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 0' TERM
@@ -173,6 +176,7 @@ _fsc_cachefilesd_supervise() {
 		fi
 		restarts=$((restarts + 1))
 		echo "fsc: cachefilesd died with status $rc; restart $restarts of $FSC_DAEMON_RESTARTS"
+		echo "$rc" >>"$FSC_DAEMON_RESTART_LOG"
 	done
 }
 
